@@ -1,0 +1,3 @@
+from seawarden.cli import main
+
+main()

@@ -1,0 +1,240 @@
+"""From detector events to alert records a watch officer can act on.
+
+Why a separate layer: detectors speak in findings ("speed 26 % below cruise for 35 min"), people
+need one alert per vessel and incident that grows with evidence and escalates, without a flood of
+near-duplicates at 3 a.m. Rules (documented in the README):
+
+* one open alert per (vessel, kind); evidence of the same kind within ``incident_window_s`` of the
+  last evidence joins it, later evidence opens a new incident;
+* alert risk = max(vessel risk, kind ceiling x event score); severity follows risk bands
+  (:meth:`Severity.from_risk`), and never goes down within an incident;
+* an alert is emitted when it opens (at or above ``min_severity``), at once when its severity rises
+  or a new asset/area appears in its evidence, otherwise at most every ``update_interval_s``;
+* alert ids are deterministic (vessel, kind, first evidence time) so replays, restarts and
+  distributed runs produce the same ids, and ``version`` tells updates from duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from seawarden.alerts.config import AlertConfig
+from seawarden.types import Alert, AlertKind, Event, Severity
+
+if TYPE_CHECKING:
+    from seawarden.track import VesselState
+
+
+def alert_id(kind: AlertKind | str, mmsi: int, first_time: float) -> str:
+    """Deterministic, readable id: ``<kind>-<mmsi>-<UTC yyyymmddThhmmssZ>``."""
+    stamp = datetime.fromtimestamp(first_time, tz=UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{kind}-{mmsi}-{stamp}"
+
+
+@dataclass(slots=True)
+class _Incident:
+    """Book-keeping of one open alert (not part of the record)."""
+
+    alert: Alert
+    last_evidence: float
+    last_emitted: float
+    emitted: bool
+    places: set[str] = field(default_factory=set)  # assets and areas seen in the evidence
+    pending: bool = False  # evidence added since the last emission
+
+
+def risk_breakdown(state: VesselState | None) -> list[dict[str, Any]]:
+    """The vessel's latest risk contributions as plain dicts (empty when not assessed)."""
+    if state is None:
+        return []
+    assessment = state.scratch.get("risk")
+    contributions = getattr(assessment, "contributions", None)
+    if contributions is None and isinstance(assessment, dict):
+        contributions = assessment.get("contributions")
+    out: list[dict[str, Any]] = []
+    for item in contributions or ():
+        if isinstance(item, dict):
+            out.append(dict(item))
+            continue
+        entry = {"factor": getattr(item, "factor", "?"), "points": round(float(getattr(item, "points", 0.0)), 1)}
+        detail = getattr(item, "detail", None)
+        if detail:
+            entry["detail"] = detail
+        out.append(entry)
+    return out
+
+
+class AlertManager:
+    """Aggregates events into alerts; pure and deterministic (event time only, no wall clock)."""
+
+    def __init__(self, config: AlertConfig | None = None) -> None:
+        self.config = config or AlertConfig()
+        self._open: dict[tuple[int, str], _Incident] = {}
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def ingest(self, events: Iterable[Event], state: VesselState | None) -> list[Alert]:
+        """Fold one vessel's new events into its alerts; return alerts to emit (new or updated)."""
+        out: dict[str, Alert] = {}
+        for event in events:
+            alert = self._fold(event, state)
+            if alert is not None:
+                out[alert.id] = alert
+        return list(out.values())
+
+    def open_alerts(self) -> list[Alert]:
+        return [inc.alert for inc in self._open.values() if inc.emitted]
+
+    def flush(self) -> list[Alert]:
+        """End of input: emit alerts whose last evidence is still pending (rate-limited updates)."""
+        return [self._emit(inc, inc.last_evidence) for inc in self._open.values() if inc.pending and inc.emitted]
+
+    def expire(self, now: float) -> int:
+        """Forget incidents quiet for longer than the incident window (bounded memory); returns how many.
+
+        A later finding for the same vessel and kind then opens a new incident with a new id.
+        """
+        window = self.config.incident_window_s
+        stale = [key for key, inc in self._open.items() if now - inc.last_evidence > window]
+        for key in stale:
+            del self._open[key]
+        return len(stale)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _fold(self, event: Event, state: VesselState | None) -> Alert | None:
+        cfg = self.config
+        kind = AlertKind(event.kind)
+        key = (event.mmsi, str(kind))
+        inc = self._open.get(key)
+        if inc is not None and event.time - inc.last_evidence > cfg.incident_window_s:
+            del self._open[key]
+            inc = None
+        vessel_risk = float(state.risk) if state is not None else 0.0
+        event_risk = cfg.kind_ceiling.get(str(kind), 50.0) * max(0.0, min(1.0, event.score))
+        risk = max(vessel_risk, event_risk)
+        severity = Severity.from_risk(risk)
+
+        if inc is None:
+            alert = Alert(
+                id=alert_id(kind, event.mmsi, event.time),
+                kind=kind,
+                severity=severity,
+                risk=risk,
+                mmsi=event.mmsi,
+                time=event.time,
+                lat=event.lat,
+                lon=event.lon,
+                area=event.area,
+                infrastructure=event.infrastructure,
+                first_time=event.time,
+                releasability=list(cfg.releasability),
+            )
+            inc = _Incident(alert=alert, last_evidence=event.time, last_emitted=event.time, emitted=False)
+            self._open[key] = inc
+            self._absorb(inc, event, state, risk, severity)
+            if severity >= cfg.min_severity:
+                return self._emit(inc, event.time)
+            return None
+
+        previous_severity = inc.alert.severity
+        new_place = self._absorb(inc, event, state, risk, max(severity, previous_severity))
+        if inc.alert.severity < cfg.min_severity:
+            return None
+        if not inc.emitted:
+            return self._emit(inc, event.time)
+        escalated = inc.alert.severity > previous_severity
+        due = event.time - inc.last_emitted >= cfg.update_interval_s
+        if escalated or new_place or due:
+            return self._emit(inc, event.time)
+        return None
+
+    def _absorb(
+        self, inc: _Incident, event: Event, state: VesselState | None, risk: float, severity: Severity
+    ) -> bool:
+        """Add the event's evidence to the alert; True when it names a new asset or area."""
+        alert = inc.alert
+        places = {p for p in (event.infrastructure, event.area) if p}
+        new_place = bool(places - inc.places) and bool(inc.places)
+        inc.places |= places
+        alert.evidence.append(event.evidence())
+        limit = self.config.max_evidence
+        if len(alert.evidence) > limit:
+            # keep the first item (the onset) and the newest ones
+            alert.evidence = [alert.evidence[0], *alert.evidence[-(limit - 1) :]]
+        alert.time = event.time
+        if event.lat is not None and event.lon is not None:
+            alert.lat, alert.lon = event.lat, event.lon
+        alert.infrastructure = event.infrastructure or alert.infrastructure
+        alert.area = event.area or alert.area
+        alert.risk = max(alert.risk, risk)
+        alert.severity = max(alert.severity, severity)
+        self._fill_identity(alert, state)
+        alert.risk_breakdown = risk_breakdown(state)
+        alert.explanation = self._explain(alert, event)
+        inc.last_evidence = event.time
+        inc.pending = True
+        return new_place
+
+    @staticmethod
+    def _fill_identity(alert: Alert, state: VesselState | None) -> None:
+        if state is None:
+            return
+        ident = state.identity
+        alert.imo = ident.imo or alert.imo
+        alert.name = ident.name or alert.name
+        alert.flag = ident.flag or alert.flag
+
+    @staticmethod
+    def _explain(alert: Alert, event: Event) -> str:
+        who = alert.name or f"MMSI {alert.mmsi}"
+        head = f"{who}: {event.explanation or str(event.kind).replace('_', ' ')}"
+        top = sorted(alert.risk_breakdown, key=lambda c: -float(c.get("points", 0.0)))[:3]
+        if top:
+            parts = ", ".join(f"{c.get('factor')} +{float(c.get('points', 0.0)):.0f}" for c in top)
+            head += f" Risk {alert.risk:.0f}/100 ({parts})."
+        else:
+            head += f" Risk {alert.risk:.0f}/100."
+        if len(alert.evidence) > 1:
+            head += f" {len(alert.evidence)} evidence items since {alert.evidence[0].get('time')}."
+        return head
+
+    def _emit(self, inc: _Incident, now: float) -> Alert:
+        alert = inc.alert
+        if inc.emitted:
+            alert.version += 1
+            alert.status = "updated"
+        inc.emitted = True
+        inc.pending = False
+        inc.last_emitted = now
+        return _snapshot(alert)
+
+
+def _snapshot(alert: Alert) -> Alert:
+    """A copy safe to hand out: later evidence must not mutate what was already emitted."""
+    return Alert(
+        id=alert.id,
+        kind=alert.kind,
+        severity=alert.severity,
+        risk=alert.risk,
+        mmsi=alert.mmsi,
+        time=alert.time,
+        lat=alert.lat,
+        lon=alert.lon,
+        imo=alert.imo,
+        name=alert.name,
+        flag=alert.flag,
+        area=alert.area,
+        infrastructure=alert.infrastructure,
+        evidence=list(alert.evidence),
+        explanation=alert.explanation,
+        first_time=alert.first_time,
+        version=alert.version,
+        status=alert.status,
+        releasability=list(alert.releasability),
+        risk_breakdown=list(alert.risk_breakdown),
+    )

@@ -1,0 +1,298 @@
+"""The Assessor: one track update in, detector events out, with risk and monitoring kept current.
+
+Why one object: the geographic facts of a message (areas, nearby assets, asset crossings, port,
+watch-list match) are computed ONCE here and shared by every detector through a
+:class:`~seawarden.assess.base.Situation`, so adding a detector never adds a spatial query per
+message. A vessel far from every area and asset costs an area lookup, an asset lookup and a
+throttled port lookup; crossings are only tested when an asset is near or the segment is long
+enough to reach one.
+
+Time-driven checks (``tick``) run at most every ``tick_interval_s`` of event time, and only over
+vessels that are (or recently were) inside an area, near infrastructure, or under monitoring:
+never over every tracked vessel.
+"""
+
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from seawarden.assess.base import AssessEnv, Detector, Situation
+from seawarden.assess.config import AssessConfig
+from seawarden.assess.detectors.ais_gap import AisGapDetector
+from seawarden.assess.detectors.anchor_drag import AnchorDragDetector
+from seawarden.assess.detectors.anchored import AnchoredDetector
+from seawarden.assess.detectors.areas import AreaDetector
+from seawarden.assess.detectors.identity import IdentityDetector
+from seawarden.assess.detectors.kinematics import KNOT_MS, haversine_m, is_tracked_vessel
+from seawarden.assess.detectors.loitering import LoiteringDetector
+from seawarden.assess.detectors.rendezvous import RendezvousDetector
+from seawarden.assess.detectors.spoofing import SpoofingDetector
+from seawarden.assess.detectors.watch import WatchlistDetector
+from seawarden.assess.monitoring import ATTENTION_STATES, Monitor, state_of
+from seawarden.assess.risk import RU_PORT_SCRATCH, RiskModel
+from seawarden.types import AlertKind, Event
+
+if TYPE_CHECKING:
+    from seawarden.geo import AssetHit, GeoContext, Port
+    from seawarden.track import Fix, Tracker, TrackUpdate, VesselState
+    from seawarden.watchlist import Watchlist, WatchlistMatch
+
+log = logging.getLogger(__name__)
+
+DETECTOR_CLASSES: dict[str, type] = {
+    "identity": IdentityDetector,
+    "areas": AreaDetector,
+    "watch": WatchlistDetector,
+    "anchor_drag": AnchorDragDetector,
+    "loitering": LoiteringDetector,
+    "anchored": AnchoredDetector,
+    "ais_gap": AisGapDetector,
+    "spoofing": SpoofingDetector,
+    "rendezvous": RendezvousDetector,
+}
+WATCH_SCRATCH = "watchlist"  # (identity key, WatchlistMatch | None), per vessel
+PORT_SCRATCH = "port"  # (time sampled, Port | None), per vessel
+RUSSIA = frozenset({"RU", "RUS", "RUSSIA", "RUSSIAN FEDERATION"})
+_ERRORS_LOGGED_IN_FULL = 10
+
+
+@dataclass(slots=True)
+class AssessStats:
+    updates: int = 0
+    non_vessel: int = 0  # base stations, AtoN, SAR aircraft, non-ship MMSIs: skipped
+    with_fix: int = 0
+    ticks: int = 0
+    events_by_kind: Counter[str] = field(default_factory=Counter)
+    detector_errors: Counter[str] = field(default_factory=Counter)
+    watchlist_errors: int = 0
+
+
+class Assessor:
+    """Runs the enabled detectors on each track update; keeps risk and monitoring state current."""
+
+    def __init__(
+        self,
+        geo: "GeoContext",
+        watchlist: "Watchlist | None",
+        tracker: "Tracker",
+        config: AssessConfig | None = None,
+    ) -> None:
+        self.config = config or AssessConfig()
+        self.geo = geo
+        self.watchlist = watchlist
+        self.env = AssessEnv(geo=geo, tracker=tracker)
+        self.detectors: list[Detector] = [
+            DETECTOR_CLASSES[key](getattr(self.config, key)) for key in self.config.enabled
+        ]
+        self.risk = RiskModel(self.config.risk)
+        self.monitor = Monitor(self.config.monitoring)
+        self.stats = AssessStats()
+        self._tick_list: dict[int, float] = {}  # mmsi -> last event time it was relevant
+        self._last_tick: float | None = None
+
+    # -- per message -----------------------------------------------------------------------------
+    def assess(self, update: "TrackUpdate") -> list[Event]:
+        """Events for one track update (cheap when nothing is near)."""
+        self.stats.updates += 1
+        state = update.state
+        if not is_tracked_vessel(state.mmsi, update.message.msg_type):
+            self.stats.non_vessel += 1
+            return []
+        s = self.situation(update)
+        if s.fix is not None:
+            self.stats.with_fix += 1
+        if s.entered or (s.watch is not None and state.scratch.get("risk") is None):
+            self.risk.update(state, s.now, s.watch)  # entry events carry the risk at entry
+        events = self._run_checks(s)
+        if events:
+            self.risk.record(state, events)
+            self.risk.update(state, s.now, s.watch)
+        near = bool(s.areas or s.near_assets or s.crossings)
+        approaching = any(e.kind is AlertKind.WATCHLIST_APPROACHING for e in events)
+        relevant = near or approaching
+        if relevant or events or state_of(state).value != "normal":
+            self.monitor.update(
+                state,
+                s.now,
+                risk=state.risk or 0.0,
+                in_area=bool(state.areas),
+                relevant=relevant,
+                watch=s.watch is not None,
+                events=events,
+                area_label=", ".join(a.id for a in s.areas) or ", ".join(e.area for e in events if e.area),
+            )
+        if events and state_of(state) in ATTENTION_STATES:
+            self.monitor.annotate(events, self.monitor.ahead(self.geo, state, s.fix, s.now))
+        if relevant:
+            self._tick_list[state.mmsi] = s.now
+        elif state_of(state) in ATTENTION_STATES:
+            self._tick_list.setdefault(state.mmsi, s.now)
+        self._count(events)
+        return events
+
+    def situation(self, update: "TrackUpdate") -> Situation:
+        """The geographic facts of one update, computed once (updates ``state.areas``)."""
+        state, fix = update.state, update.fix
+        s = Situation(update=update, state=state, fix=fix, now=float(update.message.timestamp))
+        s.watch = self._watch_match(state)
+        if fix is None:
+            return s
+        geo = self.geo
+        s.areas = list(geo.areas_at(fix.lat, fix.lon))
+        ids = {a.id for a in s.areas}
+        before = set(state.areas or ())
+        if ids != before:
+            s.entered = [a for a in s.areas if a.id not in before]
+            s.exited = [a for a in (self._area(i) for i in sorted(before - ids)) if a is not None]
+            state.areas = ids
+        s.near_assets = list(geo.assets_within(fix.lat, fix.lon, self.config.asset_radius_m))
+        s.crossings = self._crossings(update, fix, s.near_assets)
+        s.port = self._port(state, fix, s.now, near=bool(s.areas or s.near_assets or s.crossings))
+        return s
+
+    # -- clock -----------------------------------------------------------------------------------
+    def tick(self, now: float) -> list[Event]:
+        """Time-driven checks over vessels in/near areas and assets or under monitoring."""
+        if self._last_tick is not None and now - self._last_tick < self.config.tick_interval_s:
+            return []
+        self._last_tick = now
+        self.stats.ticks += 1
+        events: list[Event] = []
+        for mmsi, last_relevant in list(self._tick_list.items()):
+            state = self.env.tracker.get(mmsi)
+            attention = state is not None and state_of(state) in ATTENTION_STATES
+            if state is None or (now - last_relevant > self.config.watch_keep_s and not attention):
+                del self._tick_list[mmsi]
+                continue
+            found: list[Event] = []
+            for detector in self.detectors:
+                found.extend(self._safe(detector, "tick", state, now, self.env))
+            watch = self._cached_match(state)
+            if found:
+                self.risk.record(state, found)
+            if found or state.risk:
+                self.risk.update(state, now, watch)  # also lets old evidence decay
+            self.monitor.update(
+                state,
+                now,
+                risk=state.risk or 0.0,
+                in_area=bool(state.areas),
+                relevant=bool(state.areas) or now - last_relevant <= 2 * self.config.tick_interval_s,
+                watch=watch is not None,
+                events=found,
+            )
+            events.extend(found)
+        self._count(events)
+        return events
+
+    # -- internals -------------------------------------------------------------------------------
+    def _run_checks(self, s: Situation) -> list[Event]:
+        events: list[Event] = []
+        for detector in self.detectors:
+            if s.fix is None and getattr(detector, "needs_fix", True):
+                continue
+            events.extend(self._safe(detector, "check", s, self.env))
+        return events
+
+    def _safe(self, detector: Detector, method: str, *args: Any) -> list[Event]:
+        """Run one detector; a bug in one never stops the others or loses the message."""
+        try:
+            return list(getattr(detector, method)(*args) or [])
+        except Exception:
+            name = getattr(detector, "name", type(detector).__name__)
+            self.stats.detector_errors[name] += 1
+            count = self.stats.detector_errors[name]
+            if count <= _ERRORS_LOGGED_IN_FULL or count % 1000 == 0:
+                log.exception(
+                    "detector %s.%s failed (%d failures so far); event skipped", name, method, count
+                )
+            return []
+
+    def _count(self, events: list[Event]) -> None:
+        for event in events:
+            self.stats.events_by_kind[str(event.kind)] += 1
+
+    def _area(self, area_id: str) -> Any:
+        try:
+            return self.geo.area(area_id)
+        except KeyError:
+            log.warning("area %s no longer in the geo context; exit not reported", area_id)
+            return None
+
+    def _crossings(self, update: "TrackUpdate", fix: "Fix", near: list["AssetHit"]) -> list["AssetHit"]:
+        prev = update.previous
+        if prev is None or "jump" in {str(f) for f in update.new_flags}:
+            return []
+        dt = fix.t - prev.t
+        if dt <= 0 or dt > self.config.max_segment_s:
+            return []
+        length_m = haversine_m(prev.lat, prev.lon, fix.lat, fix.lon)
+        if length_m / dt / KNOT_MS > self.config.max_segment_speed_kn:
+            return []
+        # A crossing point lies on the segment, within its length of the fix: if no asset is that
+        # close, the segment cannot cross one.
+        if not near and length_m < self.config.asset_radius_m:
+            return []
+        return list(self.geo.crossings(prev.lat, prev.lon, fix.lat, fix.lon))
+
+    def _port(self, state: "VesselState", fix: "Fix", now: float, *, near: bool) -> "Port | None":
+        sampled = state.scratch.get(PORT_SCRATCH)
+        if not near and sampled is not None and 0 <= now - sampled[0] < self.config.port_sample_s:
+            return sampled[1]
+        port = self.geo.near_port(fix.lat, fix.lon)
+        state.scratch[PORT_SCRATCH] = (now, port)
+        if port is not None and str(port.country).strip().upper() in RUSSIA:
+            state.scratch[RU_PORT_SCRATCH] = (port.id, port.name, now)
+        return port
+
+    def _watch_match(self, state: "VesselState") -> "WatchlistMatch | None":
+        """Sticky watch-list match, recomputed only when the identity changes."""
+        if self.watchlist is None:
+            return None
+        identity = state.identity
+        key = (identity.imo, identity.name, len(state.identity_history))
+        cached = state.scratch.get(WATCH_SCRATCH)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        imos: set[int] = set()
+        names: set[str] = set()
+        _add_imo(imos, identity.imo)
+        _add_name(names, identity.name)
+        for change in state.identity_history:
+            if change.field == "imo":
+                _add_imo(imos, change.old)
+                _add_imo(imos, change.new)
+            elif change.field == "name":
+                _add_name(names, change.old)
+                _add_name(names, change.new)
+        try:
+            match = self.watchlist.match(imos=sorted(imos), mmsi=state.mmsi, names=sorted(names))
+        except Exception:
+            self.stats.watchlist_errors += 1
+            log.exception("watch-list match failed for MMSI %s; keeping the previous result", state.mmsi)
+            match = None
+        previous = cached[1] if cached is not None else None
+        if previous is not None and (match is None or match.confidence < previous.confidence):
+            match = previous  # sticky: a listed ship stays listed when it renames or re-flags
+        state.scratch[WATCH_SCRATCH] = (key, match)
+        return match
+
+    def _cached_match(self, state: "VesselState") -> "WatchlistMatch | None":
+        cached = state.scratch.get(WATCH_SCRATCH)
+        return cached[1] if cached is not None else None
+
+
+def _add_imo(out: set[int], value: object) -> None:
+    try:
+        imo = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return
+    if imo > 0 and math.isfinite(imo):
+        out.add(imo)
+
+
+def _add_name(out: set[str], value: object) -> None:
+    if isinstance(value, str) and value.strip():
+        out.add(value.strip())

@@ -1,0 +1,538 @@
+"""Anchor drag suspected: a ship under way that behaves as if something heavy is holding it back.
+
+The heart of SeaWarden. In every Baltic cable incident the AIS navigational status stayed
+"under way using engine" and said nothing (anchors.md §0.1), so the detector learns each vessel's
+*own* cruise speed and looks for the signature of a dragging anchor against it:
+
+1. **Sustained relative slowdown.** The recent speed (time-weighted median over 5 min) is at
+   least 12 % *and* 0.8 kn below the vessel's baseline for 10 min, while still above 2 kn (a stop
+   is anchoring: :mod:`.anchored`). Eagle S went 8.5 -> 6.3 kn (-26 %) in 35 min near Estlink 2.
+   A *shorter* dip counts only when it coincides with an asset crossing: Newnew Polar Bear dipped
+   ~11 -> 9.5 kn (-14 %) for ~5 min exactly over Balticconnector.
+2. **Heading vs COG divergence** (crabbing) 8 deg beyond the vessel's usual offset for 10 min: the
+   autopilot compensating the anchor's pull (Vezhen: "starts to slow down and turn, but the
+   autopilot compensates"). Compared with the vessel's own baseline offset, because gyro/heading
+   sensor misalignment and currents give many ships a steady offset of a few degrees.
+3. **Conspicuous course changes / U-turn** (>= 45 deg within 10 min, >= 150 deg within 20 min):
+   Yi Peng 3 "lost speed and made conspicuous course changes" at each crossing.
+4. **Asset crossings while anomalous** (``s.crossings``): each crossing escalates (new event);
+   repeated crossings and several distinct assets raise the score strongly (Eagle S: 5 cables,
+   Newnew Polar Bear: a pipeline and 2 cables, Yi Peng 3 crossed the damage positions repeatedly).
+5. **Context**: inside an area of interest, within 20 km of one, or within 5 km of an asset. A
+   finding fires only with context, on the *first* sustained anomaly, so it comes far upstream of
+   the cable (drags ran 90-330 km: hours of warning). Accidental drags (Vezhen, Fitburg) alert the
+   same way: the behaviour is what endangers the cable.
+
+The baseline is a 2-h time-weighted median of 3-min buckets of SOG > 3 kn while under way, and is
+*frozen* while an anomaly is in progress so the drag does not become the new normal (up to 12 h,
+then it is relearnt: drags lasted up to ~36 h, so a very long drag at constant speed stops scoring
+the slowdown after 12 h; the alert raised earlier stands).
+
+Score (detector confidence, the risk model multiplies by its anchor-drag weight): slowdown 0.40
+(+ up to 0.10 for its size) or short dip at a crossing 0.30, divergence 0.20, course change 0.10 /
+U-turn 0.20, crossings 0.20 + 0.10 per further crossing + 0.10 for several assets (max 0.45),
+context 0.10; times a ship-type factor (cargo/tanker 1.0, unknown/other 0.9, passenger 0.6: a
+ferry's slowdown over a cable it crosses daily needs crabbing or several crossings to alert).
+It emits from 0.5 (a sustained slowdown in an area is "medium") and re-emits on each new
+crossing, each 0.1 score step and at 1/2/4/8 h of duration.
+
+Blind spots (stated, not hidden):
+- Vessels with < 30 min of under-way history have no baseline (e.g. just out of port, or just
+  come into receiver range): no slowdown signal; crossings + course changes can still fire.
+- Drags at constant speed with no course change (Yi Peng 3 "did not slow down when the anchor was
+  dropped") show only at crossings, and only when speed or course changes there.
+- A drag that starts while the ship is already slowing for other reasons (port approach, pilot)
+  is suppressed near ports; class B craft, fishing, tugs, dredgers/cable ships, pilots, SAR, law
+  enforcement and military vessels are not assessed at all.
+- Status "at anchor"/"moored"/"restricted"/"fishing"/"aground" is not assessed here (anchored
+  detector); wind and current can cause crabbing in storms (divergence alone never fires).
+"""
+
+import math
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+from seawarden.assess.base import AssessEnv, Situation
+from seawarden.assess.detectors.kinematics import (
+    CLASS_B_MSG_TYPES,
+    FISHING,
+    PLEASURE,
+    SERVICE_WORK,
+    RollingSeries,
+    abs_angle_diff_deg,
+    angle_diff_deg,
+    haversine_m,
+    is_heavy_anchor_type,
+    is_tracked_vessel,
+)
+from seawarden.types import AlertKind, Event
+
+# Nav status values not assessed: 1 at anchor, 3 restricted manoeuvrability (cable laying,
+# dredging, towing), 5 moored, 6 aground, 7 engaged in fishing.
+NOT_UNDER_WAY_STATUSES = frozenset({1, 3, 5, 6, 7})
+EXCLUDED_SHIP_TYPES = FISHING | SERVICE_WORK | PLEASURE
+
+
+class AnchorDragConfig(BaseModel):
+    """Thresholds of the anchor-drag detector (calibrated on anchors.md §0.1 and §1.1)."""
+
+    cruise_min_kn: float = Field(3.0, description="Only SOG above this feeds the cruise baseline.")
+    baseline_window_s: float = Field(2 * 3600, description="Baseline = time-weighted median over 2 h.")
+    baseline_bucket_s: float = Field(180, description="Baseline stored as 3-min buckets (40 per vessel).")
+    min_baseline_s: float = Field(
+        30 * 60, description="Blind spot: no slowdown signal before 30 min of history."
+    )
+    recent_window_s: float = Field(300, description="Recent speed = time-weighted median of the last 5 min.")
+    recent_bucket_s: float = Field(30, description="Recent samples stored as 30-s buckets.")
+    min_recent_s: float = Field(120, description="The recent window needs 2 min of samples.")
+    drop_pct: float = Field(12.0, description="Relative slowdown (Newnew Polar Bear 11->9.5 kn = 14 %).")
+    drop_kn: float = Field(0.8, description="Absolute slowdown, so slow ships' noise is not a drop.")
+    min_drag_kn: float = Field(2.0, description="Below this it is a stop (anchored/loitering detectors).")
+    sustain_s: float = Field(600, description="A slowdown must last 10 min (Eagle S: 35 min decline).")
+    dip_min_s: float = Field(60, description="A shorter dip counts when it coincides with a crossing...")
+    crossing_window_s: float = Field(
+        900, description="...within 15 min of it (NNPB 5-min dip at the pipeline)."
+    )
+    previous_speed_tolerance_kn: float = Field(0.5, description="Speeds this close count as 'the same'.")
+    previous_speed_share: float = Field(
+        0.25, description="A speed held for >= 25 % of the baseline window is a return to a previous speed."
+    )
+    divergence_deg: float = Field(
+        8.0, description="Heading-COG offset beyond the usual one (Vezhen crabbing)."
+    )
+    divergence_no_baseline_deg: float = Field(12.0, description="Without an offset baseline: absolute limit.")
+    course_change_deg: float = Field(45.0, description="Conspicuous course change within course_change_s.")
+    course_change_s: float = Field(600)
+    uturn_deg: float = Field(150.0, description="U-turn: course reversed within uturn_s.")
+    uturn_s: float = Field(1200)
+    recovery_s: float = Field(600, description="An anomaly ends after 10 min without any signal.")
+    max_anomaly_s: float = Field(12 * 3600, description="Baseline frozen at most 12 h, then relearnt.")
+    max_fix_gap_s: float = Field(900, description="A gap longer than this restarts the sustain timers.")
+    eval_interval_s: float = Field(30, description="Evaluate at most every 30 s per vessel (cost).")
+    near_asset_m: float = Field(5_000, description="Context: within 5 km of an asset.")
+    area_margin_m: float = Field(20_000, description="Context: within 20 km of an area of interest.")
+    port_approach_m: float = Field(10_000, description="Suppress within 10 km of a port (pilot, approach).")
+    min_score: float = Field(0.5, description="Emit from 0.5: a sustained slowdown in an area is medium.")
+    score_step: float = Field(0.1, description="Re-emit when the score rises by this much.")
+    milestones_min: tuple[int, ...] = Field((60, 120, 240, 480), description="Re-emit at these durations.")
+    w_slowdown: float = 0.40
+    w_slowdown_size_max: float = 0.10
+    w_dip_at_crossing: float = 0.30
+    w_divergence: float = 0.20
+    w_course_change: float = 0.10
+    w_uturn: float = 0.20
+    w_first_crossing: float = 0.20
+    w_more_crossings: float = 0.10
+    w_several_assets: float = 0.10
+    max_crossing_score: float = 0.45
+    w_context: float = 0.10
+    other_type_factor: float = Field(
+        0.9, description="Unknown or non-cargo/tanker types (heavy anchors: 1.0)."
+    )
+    passenger_factor: float = Field(
+        0.6,
+        description="Ferries (60-69) change speed routinely on cable-crossing routes: need more evidence.",
+    )
+
+
+class _DragState:
+    """Per-vessel memory (slots + array buffers: ~1 KB per vessel)."""
+
+    __slots__ = (
+        "anomaly_since",
+        "baseline",
+        "course_t",
+        "course_v",
+        "crossings",
+        "diverge_since",
+        "divergence_base",
+        "divergence_recent",
+        "emitted_assets",
+        "emitted_crossings",
+        "emitted_milestone",
+        "emitted_score",
+        "frozen_baseline",
+        "frozen_divergence",
+        "last_eval",
+        "last_fix_t",
+        "last_signal_t",
+        "recent",
+        "slow_since",
+        "suppressed_until",
+    )
+
+    def __init__(self, cfg: AnchorDragConfig) -> None:
+        n_base = max(1, int(cfg.baseline_window_s / cfg.baseline_bucket_s))
+        n_recent = max(1, int(2 * cfg.sustain_s / cfg.recent_bucket_s))
+        self.baseline = RollingSeries(n_base, cfg.baseline_bucket_s, max_weight_s=cfg.baseline_bucket_s)
+        self.recent = RollingSeries(n_recent, cfg.recent_bucket_s, max_weight_s=cfg.recent_bucket_s * 2)
+        self.divergence_base = RollingSeries(
+            n_base, cfg.baseline_bucket_s, max_weight_s=cfg.baseline_bucket_s
+        )
+        self.divergence_recent = RollingSeries(
+            n_recent, cfg.recent_bucket_s, max_weight_s=cfg.recent_bucket_s * 2
+        )
+        self.course_t: list[float] = []  # one course a minute, last uturn_s
+        self.course_v: list[float] = []
+        self.crossings: list[tuple[float, str]] = []  # (time, asset id), bounded
+        self.anomaly_since: float | None = None
+        self.slow_since: float | None = None
+        self.diverge_since: float | None = None
+        self.last_signal_t: float | None = None
+        self.frozen_baseline: float | None = None
+        self.frozen_divergence: float | None = None
+        self.last_eval = -math.inf
+        self.last_fix_t: float | None = None
+        self.suppressed_until = -math.inf
+        self.emitted_score = 0.0
+        self.emitted_assets: set[str] = set()
+        self.emitted_crossings = 0
+        self.emitted_milestone = 0
+
+    def end_anomaly(self) -> None:
+        self.anomaly_since = self.slow_since = self.diverge_since = self.last_signal_t = None
+        self.frozen_baseline = self.frozen_divergence = None
+        self.emitted_score = 0.0
+        self.emitted_assets = set()
+        self.emitted_crossings = 0
+        self.emitted_milestone = 0
+
+
+MAX_CROSSINGS_KEPT = 16
+
+
+class AnchorDragDetector:
+    """Per-vessel cruise baseline + slowdown/crabbing/course/crossing evidence (see module doc)."""
+
+    name: ClassVar[str] = "anchor_drag"
+
+    def __init__(self, config: AnchorDragConfig | None = None) -> None:
+        self.config = config or AnchorDragConfig()
+
+    # ------------------------------------------------------------------ protocol
+
+    def tick(self, state: object, now: float, env: AssessEnv) -> list[Event]:
+        """Anchor drag needs positions; absence of messages is the AIS-gap detector's business."""
+        return []
+
+    def check(self, s: Situation, env: AssessEnv) -> list[Event]:
+        fix = s.fix
+        if fix is None or not self._assessable(s):
+            return []
+        cfg = self.config
+        st = s.state.scratch.get(self.name)
+        if st is None:
+            st = s.state.scratch[self.name] = _DragState(cfg)
+        if s.port is not None or fix.nav_status in NOT_UNDER_WAY_STATUSES:
+            # In port or declared at anchor/fishing/restricted: nothing to compare, nothing to learn.
+            if st.anomaly_since is not None:
+                st.end_anomaly()
+            st.last_fix_t = fix.t
+            return []
+        if st.last_fix_t is not None and fix.t - st.last_fix_t > cfg.max_fix_gap_s:
+            st.slow_since = st.diverge_since = None  # the sustain timers need fresh evidence
+        st.last_fix_t = fix.t
+        self._record_crossings(st, s)
+        self._learn(st, fix.t, fix.sog, fix.cog, fix.heading)
+        if fix.t - st.last_eval < cfg.eval_interval_s and not s.crossings:
+            return []
+        st.last_eval = fix.t
+        return self._evaluate(st, s, env)
+
+    # ------------------------------------------------------------------ learning
+
+    def _assessable(self, s: Situation) -> bool:
+        if not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
+            return False
+        if s.update.message.msg_type in CLASS_B_MSG_TYPES or getattr(s.state, "class_b", False):
+            return False
+        ship_type = s.state.identity.ship_type
+        return ship_type not in EXCLUDED_SHIP_TYPES
+
+    def _record_crossings(self, st: _DragState, s: Situation) -> None:
+        for hit in s.crossings:
+            st.crossings.append((s.now, hit.asset.id))
+        if len(st.crossings) > MAX_CROSSINGS_KEPT:
+            del st.crossings[: len(st.crossings) - MAX_CROSSINGS_KEPT]
+
+    def _learn(
+        self, st: _DragState, t: float, sog: float | None, cog: float | None, heading: float | None
+    ) -> None:
+        cfg = self.config
+        if sog is not None:
+            st.recent.add(t, sog)
+        divergence = None
+        if heading is not None and cog is not None and sog is not None and sog > cfg.min_drag_kn:
+            divergence = angle_diff_deg(heading, cog)
+            st.divergence_recent.add(t, divergence)
+        if st.anomaly_since is None and sog is not None and sog > cfg.cruise_min_kn:
+            st.baseline.add(t, sog)
+            if divergence is not None:
+                st.divergence_base.add(t, divergence)
+        if cog is not None and sog is not None and sog > cfg.min_drag_kn:
+            if not st.course_t or t - st.course_t[-1] >= 60:
+                st.course_t.append(t)
+                st.course_v.append(cog)
+            while st.course_t and t - st.course_t[0] > cfg.uturn_s:
+                st.course_t.pop(0)
+                st.course_v.pop(0)
+
+    # ------------------------------------------------------------------ evaluation
+
+    def _baseline(self, st: _DragState, now: float) -> float | None:
+        if st.frozen_baseline is not None:
+            return st.frozen_baseline
+        since = now - self.config.baseline_window_s
+        if st.baseline.covered_s(since) < self.config.min_baseline_s:
+            return None
+        return st.baseline.median(since)
+
+    def _divergence_baseline(self, st: _DragState, now: float) -> float | None:
+        if st.frozen_divergence is not None:
+            return st.frozen_divergence
+        since = now - self.config.baseline_window_s
+        if st.divergence_base.covered_s(since) < self.config.min_baseline_s:
+            return None
+        return st.divergence_base.median(since)
+
+    def _course_change(self, st: _DragState, now: float) -> float:
+        """Largest course change (deg) within course_change_s; U-turns are judged on uturn_s."""
+        if not st.course_v:
+            return 0.0
+        current = st.course_v[-1]
+        best = 0.0
+        for t, course in zip(st.course_t, st.course_v, strict=True):
+            change = abs_angle_diff_deg(current, course)
+            limit_s = self.config.course_change_s if change < self.config.uturn_deg else self.config.uturn_s
+            if now - t <= limit_s:
+                best = max(best, change)
+        return best
+
+    def _evaluate(self, st: _DragState, s: Situation, env: AssessEnv) -> list[Event]:
+        cfg = self.config
+        now = s.now
+        recent_since = now - cfg.recent_window_s
+        recent = (
+            st.recent.median(recent_since) if st.recent.covered_s(recent_since) >= cfg.min_recent_s else None
+        )
+        baseline = self._baseline(st, now)
+
+        slow = False
+        drop_kn = drop_pct = 0.0
+        if recent is not None and baseline is not None and recent > cfg.min_drag_kn:
+            drop_kn = baseline - recent
+            drop_pct = 100.0 * drop_kn / baseline if baseline > 0 else 0.0
+            slow = drop_pct >= cfg.drop_pct and drop_kn >= cfg.drop_kn
+            if slow and st.anomaly_since is None:
+                share = st.baseline.fraction_at_or_below(
+                    recent + cfg.previous_speed_tolerance_kn, now - cfg.baseline_window_s
+                )
+                slow = share < cfg.previous_speed_share  # else: back to a speed it held before
+        st.slow_since = (st.slow_since or now) if slow else None
+
+        div_recent = None
+        diverging = False
+        div_base = self._divergence_baseline(st, now)
+        if st.divergence_recent.covered_s(recent_since) >= cfg.min_recent_s:
+            div_recent = st.divergence_recent.median(recent_since)
+        if div_recent is not None:
+            if div_base is not None:
+                diverging = abs(angle_diff_deg(div_recent, div_base)) >= cfg.divergence_deg
+            else:
+                diverging = abs(div_recent) >= cfg.divergence_no_baseline_deg
+        st.diverge_since = (st.diverge_since or now) if diverging else None
+
+        if slow or diverging:
+            if st.anomaly_since is None:
+                st.anomaly_since = now
+                st.frozen_baseline = baseline
+                st.frozen_divergence = div_base
+            st.last_signal_t = now
+        elif st.anomaly_since is not None and (
+            st.last_signal_t is None or now - st.last_signal_t >= cfg.recovery_s
+        ):
+            st.end_anomaly()
+        if st.anomaly_since is not None and now - st.anomaly_since > cfg.max_anomaly_s:
+            st.end_anomaly()
+            st.baseline.clear()
+            st.divergence_base.clear()
+
+        course_change = self._course_change(st, now)
+        sustained_slow = st.slow_since is not None and now - st.slow_since >= cfg.sustain_s
+        sustained_div = st.diverge_since is not None and now - st.diverge_since >= cfg.sustain_s
+        window_start = (st.anomaly_since if st.anomaly_since is not None else now) - cfg.crossing_window_s
+        crossings = [(t, a) for t, a in st.crossings if t >= window_start]
+        dip = (
+            not sustained_slow
+            and st.slow_since is not None
+            and now - st.slow_since >= cfg.dip_min_s
+            and any(t >= st.slow_since - cfg.crossing_window_s for t, _ in crossings)
+        )
+        uturn = course_change >= cfg.uturn_deg
+        turned = course_change >= cfg.course_change_deg
+
+        signals: list[str] = []
+        score = 0.0
+        if sustained_slow:
+            signals.append("sustained_slowdown")
+            excess = max(0.0, drop_pct - cfg.drop_pct) / 100.0
+            score += cfg.w_slowdown + min(cfg.w_slowdown_size_max, excess * 0.5)
+        elif dip:
+            signals.append("slowdown_at_crossing")
+            score += cfg.w_dip_at_crossing
+        if sustained_div:
+            signals.append("heading_cog_divergence")
+            score += cfg.w_divergence
+        if uturn:
+            signals.append("u_turn")
+            score += cfg.w_uturn
+        elif turned:
+            signals.append("course_change")
+            score += cfg.w_course_change
+        if not (sustained_slow or dip or sustained_div):
+            # Without a speed/crabbing anomaly only a course change right at a crossing counts.
+            crossings = [(t, a) for t, a in crossings if t >= now - cfg.crossing_window_s]
+            if not (turned and crossings):
+                return []
+        assets = sorted({a for _, a in crossings})
+        if crossings:
+            signals.append("asset_crossing")
+            c = cfg.w_first_crossing + cfg.w_more_crossings * (len(crossings) - 1)
+            if len(assets) >= 2:
+                c += cfg.w_several_assets
+            score += min(cfg.max_crossing_score, c)
+        # Cheap pre-check before any spatial query: can this evidence reach min_score at all?
+        factor = self._type_factor(s.state.identity.ship_type)
+        if (score + cfg.w_context) * factor < cfg.min_score or now < st.suppressed_until:
+            return []
+        context = self._context(s, env)
+        if context is None:
+            return []
+        if self._near_port(env, s.fix.lat, s.fix.lon):
+            st.suppressed_until = now + cfg.recovery_s
+            return []
+        signals.append("near_infrastructure")
+        score = min(1.0, (score + cfg.w_context) * factor)
+        if score < cfg.min_score:
+            return []
+        duration_min = (now - (st.anomaly_since or now)) / 60.0
+        milestone = max((m for m in cfg.milestones_min if duration_min >= m), default=0)
+        new_assets = set(assets) - st.emitted_assets
+        if st.emitted_score > 0 and not (
+            new_assets
+            or len(crossings) > st.emitted_crossings
+            or score >= st.emitted_score + cfg.score_step
+            or milestone > st.emitted_milestone
+        ):
+            return []
+        st.emitted_score = max(st.emitted_score, score)
+        st.emitted_assets |= set(assets)
+        st.emitted_crossings = len(crossings)
+        st.emitted_milestone = milestone
+        area_id, asset_id, asset_m = context
+        detail = {
+            "signals": signals,
+            "sog_kn": _r(recent),
+            "baseline_kn": _r(baseline),
+            "drop_kn": _r(drop_kn) if baseline is not None and recent is not None else None,
+            "drop_pct": round(drop_pct) if baseline is not None and recent is not None else None,
+            "threshold_pct": cfg.drop_pct,
+            "threshold_kn": cfg.drop_kn,
+            "duration_min": round(duration_min),
+            "heading_cog_divergence_deg": _r(div_recent),
+            "usual_divergence_deg": _r(div_base),
+            "divergence_threshold_deg": cfg.divergence_deg,
+            "course_change_deg": round(course_change),
+            "crossings": assets,
+            "crossing_count": len(crossings),
+            "nearest_asset_m": None if asset_m is None else round(asset_m),
+            "ship_type": s.state.identity.ship_type,
+            "nav_status": s.fix.nav_status,
+        }
+        return [
+            Event(
+                kind=AlertKind.ANCHOR_DRAG_SUSPECTED,
+                mmsi=s.state.mmsi,
+                time=now,
+                lat=s.fix.lat,
+                lon=s.fix.lon,
+                score=round(score, 3),
+                area=area_id,
+                infrastructure=crossings[-1][1] if crossings else asset_id,  # the latest crossed
+                detail=detail,
+                explanation=_explain(signals, recent, baseline, drop_pct, duration_min, assets, div_recent),
+            )
+        ]
+
+    # ------------------------------------------------------------------ context
+
+    def _type_factor(self, ship_type: int | None) -> float:
+        if is_heavy_anchor_type(ship_type):
+            return 1.0
+        if ship_type is not None and 60 <= ship_type <= 69:
+            return self.config.passenger_factor
+        return self.config.other_type_factor
+
+    def _context(self, s: Situation, env: AssessEnv) -> tuple[str | None, str | None, float | None] | None:
+        """(area id, nearest asset id, its distance) when in/near an area or asset, else ``None``."""
+        cfg = self.config
+        near = [h for h in s.near_assets if h.distance_m <= cfg.near_asset_m]
+        nearest = min(near, key=lambda h: h.distance_m) if near else None
+        asset_id = nearest.asset.id if nearest else None
+        asset_m = nearest.distance_m if nearest else None
+        if s.areas:
+            return s.areas[0].id, asset_id, asset_m
+        if nearest is not None or s.crossings:
+            return None, asset_id or s.crossings[0].asset.id, asset_m if nearest else 0.0
+        fix = s.fix
+        nearby = env.geo.areas_within(fix.lat, fix.lon, cfg.area_margin_m)
+        if nearby:
+            area, _ = min(nearby, key=lambda pair: pair[1])
+            return area.id, None, None
+        return None
+
+    def _near_port(self, env: AssessEnv, lat: float, lon: float) -> bool:
+        """Within a port's radius plus the approach margin (pilot stations, slowing to berth)."""
+        margin = self.config.port_approach_m
+        for port in env.geo.ports:
+            if abs(port.lat - lat) * 111_000 > port.radius_m + margin:
+                continue
+            if haversine_m(lat, lon, port.lat, port.lon) <= port.radius_m + margin:
+                return True
+        return False
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _explain(
+    signals: list[str],
+    recent: float | None,
+    baseline: float | None,
+    drop_pct: float,
+    duration_min: float,
+    assets: list[str],
+    divergence: float | None,
+) -> str:
+    parts: list[str] = []
+    if "sustained_slowdown" in signals and recent is not None and baseline is not None:
+        parts.append(
+            f"slowed from its usual {baseline:.1f} kn to {recent:.1f} kn (-{drop_pct:.0f} %) "
+            f"for {duration_min:.0f} min while still under way"
+        )
+    elif "slowdown_at_crossing" in signals and recent is not None and baseline is not None:
+        parts.append(f"dipped from {baseline:.1f} to {recent:.1f} kn while crossing")
+    if "heading_cog_divergence" in signals and divergence is not None:
+        parts.append(
+            f"is crabbing ({divergence:+.0f} deg heading vs course, as an autopilot fighting a drag)"
+        )
+    if "u_turn" in signals:
+        parts.append("made a U-turn")
+    elif "course_change" in signals:
+        parts.append("made a conspicuous course change")
+    if assets:
+        parts.append(f"crossed {', '.join(assets)}")
+    text = "Vessel " + "; ".join(parts) if parts else "Vessel behaves anomalously"
+    return text + ": consistent with a dragging anchor near undersea infrastructure."

@@ -1,0 +1,286 @@
+"""Pure motion helpers shared by the behaviour detectors (no state of their own, no I/O).
+
+Why hand-written spherical formulas instead of pyproj: detectors call these on every message of
+every vessel, and a spherical haversine is ~20x cheaper than a geodesic call while its error
+(< 0.5 %) is far below AIS position noise and the thresholds it feeds (hundreds of metres, knots).
+
+Also here: :class:`RollingSeries`, the small, bounded, time-weighted ring each detector keeps per
+vessel (200k vessels must fit in memory, so values live in ``array`` buffers, not Python lists),
+and the vessel-category predicates (which MMSIs are ships, which ship types do which work) that
+every motion detector applies the same way.
+"""
+
+import itertools
+import math
+from array import array
+from collections.abc import Iterable, Sequence
+
+EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
+METRES_PER_NM = 1852.0
+KNOT_MS = METRES_PER_NM / 3600.0  # metres per second in one knot
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry on the sphere
+# --------------------------------------------------------------------------------------------
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial great-circle bearing 0..360 from point 1 to point 2 (0 for identical points)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(y, x)) % 360.0
+
+
+def destination(lat: float, lon: float, bearing_deg: float, distance_m: float) -> tuple[float, float]:
+    """Point reached from (lat, lon) after ``distance_m`` along a great circle at ``bearing_deg``."""
+    d = distance_m / EARTH_RADIUS_M
+    b = math.radians(bearing_deg)
+    p1, l1 = math.radians(lat), math.radians(lon)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    lon2 = (math.degrees(l2) + 540.0) % 360.0 - 180.0
+    return math.degrees(p2), lon2
+
+
+def angle_diff_deg(a: float, b: float) -> float:
+    """Signed smallest difference ``a - b`` in (-180, 180]; positive means ``a`` is clockwise of ``b``."""
+    d = (a - b) % 360.0
+    return d - 360.0 if d > 180.0 else d
+
+
+def abs_angle_diff_deg(a: float, b: float) -> float:
+    """Unsigned smallest difference between two bearings, 0..180."""
+    return abs(angle_diff_deg(a, b))
+
+
+def dead_reckon(
+    lat: float, lon: float, sog_kn: float | None, cog_deg: float | None, dt_s: float
+) -> tuple[float, float] | None:
+    """Predicted position after ``dt_s`` on constant speed and course; ``None`` without sog/cog.
+
+    Straight-line prediction is what a watch officer's plotter does; it is only meaningful for
+    minutes to an hour or two (routes bend), which is how the AIS-gap detector uses it.
+    """
+    if sog_kn is None or cog_deg is None or dt_s < 0:
+        return None
+    return destination(lat, lon, cog_deg, sog_kn * KNOT_MS * dt_s)
+
+
+def implied_speed_kn(
+    lat1: float, lon1: float, t1: float, lat2: float, lon2: float, t2: float
+) -> float | None:
+    """Speed over ground implied by two timed positions; ``None`` when the times coincide."""
+    dt = t2 - t1
+    if dt <= 0:
+        return None
+    return haversine_m(lat1, lon1, lat2, lon2) / dt / KNOT_MS
+
+
+def circular_mean_deg(angles: Iterable[float]) -> float | None:
+    """Mean direction of bearings (handles the 359/1 wrap); ``None`` for no angles or no mean."""
+    s = c = 0.0
+    n = 0
+    for a in angles:
+        r = math.radians(a)
+        s += math.sin(r)
+        c += math.cos(r)
+        n += 1
+    if n == 0 or (abs(s) < 1e-12 and abs(c) < 1e-12):
+        return None
+    mean = math.degrees(math.atan2(s, c)) % 360.0
+    return 0.0 if mean >= 360.0 else mean  # -1e-17 % 360 == 360.0
+
+
+def cumulative_turn_deg(courses: Sequence[float]) -> float:
+    """Signed sum of successive course changes (+ clockwise): |sum| > 360 means a full circle.
+
+    Summing signed differences distinguishes circling (changes accumulate one way) from zig-zag
+    or GPS-jitter courses (changes cancel out).
+    """
+    total = 0.0
+    for prev, cur in itertools.pairwise(courses):
+        total += angle_diff_deg(cur, prev)
+    return total
+
+
+def turn_rate_deg_min(course1: float, t1: float, course2: float, t2: float) -> float | None:
+    """Rate of turn in degrees per minute between two timed courses (signed, + clockwise)."""
+    dt = t2 - t1
+    if dt <= 0:
+        return None
+    return angle_diff_deg(course2, course1) / dt * 60.0
+
+
+def ewma(previous: float | None, value: float, dt_s: float, tau_s: float) -> float:
+    """Exponentially weighted mean over *time* (irregular AIS intervals): weight 1 - exp(-dt/tau)."""
+    if previous is None:
+        return value
+    alpha = 1.0 - math.exp(-max(dt_s, 0.0) / tau_s)
+    return previous + alpha * (value - previous)
+
+
+def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float | None:
+    """Median where each value counts with its weight (time it represents); ``None`` if empty."""
+    pairs = sorted((v, w) for v, w in zip(values, weights, strict=False) if w > 0)
+    if not pairs:
+        return None
+    half = sum(w for _, w in pairs) / 2.0
+    acc = 0.0
+    for v, w in pairs:
+        acc += w
+        if acc >= half:
+            return v
+    return pairs[-1][0]
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded, time-weighted rolling series
+# --------------------------------------------------------------------------------------------
+
+
+class RollingSeries:
+    """A bounded ring of time-weighted samples, optionally aggregated into fixed time buckets.
+
+    Why weights: AIS report rates differ 100x between a fast class A ship (2 s) and a sparse
+    satellite feed (minutes); weighting each sample by the time it represents (capped at
+    ``max_weight_s``) makes "the median speed over the last two hours" mean *time*, not messages.
+    Why buckets: a two-hour baseline of a 2-s reporter would be 3,600 samples; averaging into
+    e.g. 3-minute buckets keeps 40 numbers per vessel whatever the rate.
+
+    ``bucket_s == 0`` keeps raw samples. Memory: three ``array`` buffers of at most ``maxlen``.
+    """
+
+    __slots__ = ("_acc_t", "_acc_v", "_acc_w", "_last_t", "bucket_s", "max_weight_s", "maxlen", "t", "v", "w")
+
+    def __init__(self, maxlen: int, bucket_s: float = 0.0, max_weight_s: float = 60.0) -> None:
+        self.maxlen = maxlen
+        self.bucket_s = bucket_s
+        self.max_weight_s = max_weight_s
+        self.t = array("d")  # bucket start (or sample) times
+        self.v = array("f")  # bucket weighted means (or sample values)
+        self.w = array("f")  # seconds each entry represents
+        self._acc_t: float | None = None  # open bucket start
+        self._acc_v = 0.0  # open bucket sum of value x weight
+        self._acc_w = 0.0
+        self._last_t: float | None = None
+
+    def add(self, t: float, value: float) -> None:
+        """Add a sample; out-of-order samples (t before the last one) are ignored.
+
+        A sample weighs the time since the previous one (capped); the first weighs ``max_weight_s``.
+        """
+        if self._last_t is not None and t < self._last_t:
+            return
+        weight = self.max_weight_s if self._last_t is None else min(t - self._last_t, self.max_weight_s)
+        self._last_t = t
+        weight = max(weight, 1.0)  # identical timestamps still count a little
+        if self.bucket_s <= 0:
+            self._push(t, value, weight)
+            return
+        start = t - (t % self.bucket_s)
+        if self._acc_t is not None and start != self._acc_t:
+            self._close_bucket()
+        if self._acc_t is None:
+            self._acc_t = start
+        self._acc_v += value * weight
+        self._acc_w += weight
+
+    def _close_bucket(self) -> None:
+        if self._acc_t is not None and self._acc_w > 0:
+            self._push(self._acc_t, self._acc_v / self._acc_w, self._acc_w)
+        self._acc_t, self._acc_v, self._acc_w = None, 0.0, 0.0
+
+    def _push(self, t: float, value: float, weight: float) -> None:
+        self.t.append(t)
+        self.v.append(value)
+        self.w.append(weight)
+        if len(self.t) > self.maxlen:
+            del self.t[0], self.v[0], self.w[0]
+
+    def clear(self) -> None:
+        del self.t[:], self.v[:], self.w[:]
+        self._acc_t, self._acc_v, self._acc_w, self._last_t = None, 0.0, 0.0, None
+
+    def _entries(self, since: float) -> tuple[list[float], list[float]]:
+        values = [v for t, v in zip(self.t, self.v, strict=True) if t >= since]
+        weights = [w for t, w in zip(self.t, self.w, strict=True) if t >= since]
+        if self._acc_t is not None and self._acc_w > 0 and self._acc_t >= since - self.bucket_s:
+            values.append(self._acc_v / self._acc_w)
+            weights.append(self._acc_w)
+        return values, weights
+
+    def median(self, since: float = -math.inf) -> float | None:
+        """Time-weighted median of entries starting at or after ``since`` (open bucket included)."""
+        values, weights = self._entries(since)
+        return weighted_median(values, weights)
+
+    def mean(self, since: float = -math.inf) -> float | None:
+        """Time-weighted mean of entries since ``since``."""
+        values, weights = self._entries(since)
+        total = sum(weights)
+        if total <= 0:
+            return None
+        return sum(v * w for v, w in zip(values, weights, strict=True)) / total
+
+    def covered_s(self, since: float = -math.inf) -> float:
+        """Seconds of samples held since ``since`` (how much history backs a statistic)."""
+        return sum(self._entries(since)[1])
+
+    def fraction_at_or_below(self, threshold: float, since: float = -math.inf) -> float:
+        """Share of the time (0..1) the value was at or below ``threshold``."""
+        values, weights = self._entries(since)
+        total = sum(weights)
+        if total <= 0:
+            return 0.0
+        return sum(w for v, w in zip(values, weights, strict=True) if v <= threshold) / total
+
+    @property
+    def last_time(self) -> float | None:
+        return self._last_t
+
+    def __len__(self) -> int:
+        return len(self.t) + (1 if self._acc_t is not None else 0)
+
+
+# --------------------------------------------------------------------------------------------
+# Vessel categories (ITU-R M.1371 ship types, MMSI ranges)
+# --------------------------------------------------------------------------------------------
+
+NON_VESSEL_MSG_TYPES = frozenset({4, 9, 11, 21})  # base station, SAR aircraft, UTC response, AtoN
+CLASS_B_MSG_TYPES = frozenset({18, 19, 24})
+
+FISHING = frozenset({30})
+TUG_TOWING = frozenset({31, 32, 52})
+UNDERWATER_OPS = frozenset({33})  # dredging / underwater operations: cable layers and repair ships
+MILITARY = frozenset({35})
+PILOT_SAR_TENDER_LAW = frozenset({50, 51, 53, 55})
+PLEASURE = frozenset({36, 37})  # sailing, pleasure craft
+# Vessels whose normal work is slow, stationary or circling work at sea (or patrolling infrastructure).
+SERVICE_WORK = TUG_TOWING | UNDERWATER_OPS | MILITARY | PILOT_SAR_TENDER_LAW
+
+
+def is_vessel_mmsi(mmsi: int) -> bool:
+    """Ship station MMSIs are nine digits starting 2-7 (MID); 0/1/8/9 are SAR, AtoN, base, craft."""
+    return 200_000_000 <= mmsi <= 799_999_999
+
+
+def is_tracked_vessel(mmsi: int, msg_type: int | None) -> bool:
+    """A ship (not a base station, AtoN or SAR aircraft) whose motion detectors should assess."""
+    return is_vessel_mmsi(mmsi) and msg_type not in NON_VESSEL_MSG_TYPES
+
+
+def is_heavy_anchor_type(ship_type: int | None) -> bool:
+    """Cargo (70-79) and tankers (80-89): the ships of every anchor-drag incident (anchors.md §1.1)."""
+    return ship_type is not None and 70 <= ship_type <= 89

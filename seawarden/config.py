@@ -1,0 +1,96 @@
+"""All configuration in one place.
+
+One :class:`Settings` object gathers every stage's own config model. Values come, in increasing
+priority, from the defaults, a TOML file (``--config FILE`` or ``$SEAWARDEN_CONFIG``) and
+``SEAWARDEN_*`` environment variables (nested with ``__``, e.g. ``SEAWARDEN_ALERTS__MIN_SEVERITY=medium``).
+Every default works: SeaWarden runs with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from seawarden.alerts.config import AlertConfig
+from seawarden.assess.config import AssessConfig
+from seawarden.track import TrackConfig
+
+
+class ConfigError(ValueError):
+    """A configuration file or variable is unusable; the message says which and how to fix it."""
+
+
+class DecodeSettings(BaseModel):
+    """Framing and reassembly settings."""
+
+    multipart_timeout_s: float = Field(
+        60.0, gt=0, description="A multipart group not complete after this long is rejected (incomplete_multipart)."
+    )
+
+
+class GeoSettings(BaseModel):
+    """Which geography to watch. ``None`` means the bundled, indicative defaults."""
+
+    areas: str | None = Field(None, description="GeoJSON file of areas of interest (default: the bundled 22).")
+    infrastructure: str | None = Field(None, description="GeoJSON file of cables/pipelines (default: bundled).")
+
+
+def default_data_dir() -> Path:
+    """Where the user's register, imported areas and local stores live (``$SEAWARDEN_DATA_DIR``)."""
+    env = os.environ.get("SEAWARDEN_DATA_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "seawarden"
+
+
+class Settings(BaseSettings):
+    """Every setting of SeaWarden (see ``docs/configuration.md`` for a commented example)."""
+
+    model_config = SettingsConfigDict(env_prefix="SEAWARDEN_", env_nested_delimiter="__", extra="forbid")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    decode: DecodeSettings = Field(default_factory=DecodeSettings)
+    geo: GeoSettings = Field(default_factory=GeoSettings)
+    track: TrackConfig = Field(default_factory=TrackConfig)
+    assess: AssessConfig = Field(default_factory=AssessConfig)
+    alerts: AlertConfig = Field(default_factory=AlertConfig)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the file (passed as init kwargs): operators override one value without editing files.
+        return (env_settings, init_settings)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Settings:
+        """Settings from a TOML file (optional) plus the environment; clear errors on bad input."""
+        path = path or os.environ.get("SEAWARDEN_CONFIG")
+        data: dict[str, Any] = {}
+        if path:
+            file = Path(path)
+            try:
+                data = tomllib.loads(file.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise ConfigError(f"config file not found: {file} (check the --config path)") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+        try:
+            return cls(**data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            where = f"in {path}" if path else "in SEAWARDEN_* environment variables"
+            raise ConfigError(f"invalid configuration {where}: {problems}") from None

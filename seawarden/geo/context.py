@@ -1,0 +1,251 @@
+"""``GeoContext``: every geographic question the pipeline asks, answered from cached indexes.
+
+One context is built per data set and shared; each query is a grid lookup, at most one STRtree
+query and a small vectorised distance computation, so the assessor can ask for every message.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from seawarden.geo.config import GeoConfig
+from seawarden.geo.geodesy import WGS84, degree_radius
+from seawarden.geo.index import CellIndex, SegmentIndex, line_parts
+from seawarden.geo.land import LandMask
+from seawarden.geo.loader import load_areas, load_assets, load_ports, read_geojson
+from seawarden.geo.model import Area, Asset, AssetHit, Port
+from seawarden.geo.paths import (
+    BUNDLED_AREAS,
+    BUNDLED_INFRASTRUCTURE,
+    BUNDLED_LAND,
+    BUNDLED_PORTS,
+    BUNDLED_WATERWAYS,
+    installed_areas_path,
+)
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=4)
+def _land_mask(path: Path, margin_m: float, cell_deg: float) -> LandMask:
+    """Shared across contexts: the land mask is the same whatever areas a user loads."""
+    return LandMask(path, margin_m, cell_deg)
+
+
+@functools.cache
+def _waterways(cell_deg: float) -> tuple[SegmentIndex, tuple[float, ...], frozenset[tuple[int, int]]]:
+    """Navigable rivers and canals that the 1:10m land polygons fill in (Elbe, Kiel Canal, ...).
+
+    Returns the lines, their half-widths and the grid cells they may reach (half-widths are well
+    under one cell, so the cells touched plus one ring cover every position that can match).
+    """
+    _, features = read_geojson(BUNDLED_WATERWAYS)
+    parts = [line_parts(shapely.geometry.shape(f["geometry"])) for f in features]
+    widths = tuple(float(f["properties"]["half_width_m"]) for f in features)
+    index = SegmentIndex(parts, densify_m=2_000.0, cell_deg=cell_deg)
+    cells = {(i + di, j + dj) for (i, j) in index.cells for di in (-1, 0, 1) for dj in (-1, 0, 1)}
+    return index, widths, frozenset(cells)
+
+
+class GeoContext:
+    """Areas of interest, infrastructure, ports and the land mask, with fast metric queries."""
+
+    def __init__(
+        self,
+        areas: list[Area],
+        assets: list[Asset],
+        ports: list[Port],
+        *,
+        config: GeoConfig | None = None,
+        land_path: Path | None = BUNDLED_LAND,
+    ):
+        self.config = config or GeoConfig()
+        self.areas = list(areas)
+        self.assets = list(assets)
+        self.ports = list(ports)
+        self._area_by_id = {a.id: a for a in self.areas}
+        self._asset_by_id = {a.id: a for a in self.assets}
+        self._land_path = land_path
+        self._build_area_index()
+        self._build_asset_index()
+        self._build_port_index()
+
+    # ----------------------------------------------------------------- construction
+    @classmethod
+    @functools.cache
+    def default(cls) -> GeoContext:
+        """Bundled 22 areas, indicative infrastructure, ports and land mask (built once, cached)."""
+        return cls.load()
+
+    @classmethod
+    def load(
+        cls,
+        areas: str | Path | None = None,
+        infrastructure: str | Path | None = None,
+        *,
+        ports: str | Path | None = None,
+        config: GeoConfig | None = None,
+    ) -> GeoContext:
+        """Context from user GeoJSON files (None = bundled); raises GeoDataError on bad files."""
+        return cls(
+            load_areas(areas or BUNDLED_AREAS),
+            load_assets(infrastructure or BUNDLED_INFRASTRUCTURE),
+            load_ports(ports or BUNDLED_PORTS),
+            config=config,
+        )
+
+    @classmethod
+    def installed(cls, infrastructure: str | Path | None = None) -> GeoContext:
+        """The user's imported areas (``seawarden areas import``) if any, else the bundled ones."""
+        user = installed_areas_path()
+        if user is None and infrastructure is None:
+            return cls.default()
+        return cls.load(areas=user, infrastructure=infrastructure)
+
+    def _build_area_index(self) -> None:
+        self._area_geoms = [a.geometry for a in self.areas]
+        for geom in self._area_geoms:
+            shapely.prepare(geom)
+        # Cell -> areas fully covering it (answer at once) / partly covering it (test the point).
+        self._area_full = CellIndex(self.config.grid_deg)
+        self._area_partial = CellIndex(self.config.grid_deg)
+        for index, geom in enumerate(self._area_geoms):
+            for key in self._area_full.cell_keys(geom.bounds):
+                cell = self._area_full.cell_box(key)
+                if shapely.contains(geom, cell):
+                    self._area_full.add(key, index)
+                elif shapely.intersects(geom, cell):
+                    self._area_partial.add(key, index)
+        self._area_tree = shapely.STRtree(self._area_geoms)
+        self._area_edges = SegmentIndex(
+            [line_parts(g) for g in self._area_geoms], self.config.densify_m, self.config.grid_deg
+        )
+
+    def _build_asset_index(self) -> None:
+        self._asset_lines = SegmentIndex(
+            [line_parts(a.geometry) for a in self.assets], self.config.densify_m, self.config.grid_deg
+        )
+
+    def _build_port_index(self) -> None:
+        self._port_grid = CellIndex(self.config.grid_deg)
+        self._port_lat = np.asarray([p.lat for p in self.ports], dtype=float)
+        self._port_lon = np.asarray([p.lon for p in self.ports], dtype=float)
+        for index, port in enumerate(self.ports):
+            pad = degree_radius(port.lat, port.radius_m)
+            bounds = (port.lon - pad, port.lat - pad, port.lon + pad, port.lat + pad)
+            for key in self._port_grid.cell_keys(bounds):
+                self._port_grid.add(key, index)
+
+    # ----------------------------------------------------------------- lookups
+    def area(self, area_id: str) -> Area:
+        try:
+            return self._area_by_id[area_id]
+        except KeyError:
+            raise KeyError(
+                f"unknown area id {area_id!r}; known: {', '.join(sorted(self._area_by_id))}"
+            ) from None
+
+    def asset(self, asset_id: str) -> Asset:
+        try:
+            return self._asset_by_id[asset_id]
+        except KeyError:
+            raise KeyError(f"unknown asset id {asset_id!r} ({len(self.assets)} assets loaded)") from None
+
+    # ----------------------------------------------------------------- areas
+    def areas_at(self, lat: float, lon: float) -> list[Area]:
+        """Areas containing the point (in file order)."""
+        key = self._area_full.key(lat, lon)
+        full = self._area_full.cells.get(key, ())
+        partial = self._area_partial.cells.get(key, ())
+        if not partial:
+            return [self.areas[i] for i in full]
+        hits = set(full)
+        hits.update(i for i in partial if shapely.contains_xy(self._area_geoms[i], lon, lat))
+        return [self.areas[i] for i in sorted(hits)]
+
+    def areas_at_many(self, lats: Sequence[float], lons: Sequence[float]) -> list[list[Area]]:
+        """``areas_at`` for many points in one STRtree bulk query (replay, batch scoring)."""
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        point_idx, area_idx = self._area_tree.query(points, predicate="intersects")
+        out: list[list[Area]] = [[] for _ in range(len(points))]
+        for p, a in sorted(zip(point_idx.tolist(), area_idx.tolist(), strict=True)):
+            out[p].append(self.areas[a])
+        return out
+
+    def areas_within(self, lat: float, lon: float, radius_m: float) -> list[tuple[Area, float]]:
+        """(area, distance in metres to its boundary; 0 if inside), nearest first."""
+        inside = {id(a) for a in self.areas_at(lat, lon)}
+        out: list[tuple[Area, float]] = [(a, 0.0) for a in self.areas if id(a) in inside]
+        for match in self._area_edges.nearest_per_owner(lat, lon, radius_m):
+            area = self.areas[match.owner]
+            if id(area) not in inside:
+                out.append((area, match.distance_m))
+        out.sort(key=lambda item: item[1])
+        return out
+
+    # ----------------------------------------------------------------- assets
+    def _hit(self, match) -> AssetHit:
+        return AssetHit(self.assets[match.owner], match.distance_m, match.along_m, match.lat, match.lon)
+
+    def nearest_asset(self, lat: float, lon: float, max_distance_m: float) -> AssetHit | None:
+        """Nearest asset within ``max_distance_m`` (geodesic metres), or None."""
+        matches = self._asset_lines.nearest_per_owner(lat, lon, max_distance_m)
+        return self._hit(matches[0]) if matches else None
+
+    def assets_within(self, lat: float, lon: float, radius_m: float) -> list[AssetHit]:
+        """Every asset within ``radius_m``, nearest first (one hit per asset)."""
+        return [self._hit(m) for m in self._asset_lines.nearest_per_owner(lat, lon, radius_m)]
+
+    def crossings(self, lat1: float, lon1: float, lat2: float, lon2: float) -> list[AssetHit]:
+        """Assets the segment (lat1, lon1) -> (lat2, lon2) crosses, in travel order, at the crossing point."""
+        return [self._hit(m) for m in self._asset_lines.crossings(lat1, lon1, lat2, lon2)]
+
+    # ----------------------------------------------------------------- land, ports
+    @property
+    def land(self) -> LandMask | None:
+        """The land mask, loaded on first use (CLI commands that never ask do not pay for it)."""
+        if self._land_path is None:
+            return None
+        return _land_mask(self._land_path, self.config.land_margin_m, self.config.grid_deg)
+
+    def is_land(self, lat: float, lon: float) -> bool:
+        """Inland by more than ``config.land_margin_m``; harbours and coastal waters are not land.
+
+        Ports/anchorages and bundled navigable waterways (rivers and canals the 1:10m coastline
+        fills in: Elbe to Hamburg, Scheldt to Antwerp, Kiel Canal, ...) are never land.
+        """
+        mask = self.land
+        if mask is None or not mask.is_land(lat, lon):
+            return False
+        if self.near_port(lat, lon) is not None:
+            return False
+        waterways, half_widths, cells = _waterways(self.config.grid_deg)
+        if waterways.cell_key(lat, lon) not in cells:
+            return True
+        for match in waterways.nearest_per_owner(lat, lon, max(half_widths)):
+            if match.distance_m <= half_widths[match.owner]:
+                return False
+        return True
+
+    def near_port(self, lat: float, lon: float) -> Port | None:
+        """The nearest port or anchorage whose radius contains the point."""
+        candidates = self._port_grid.get(lat, lon)
+        if not candidates:
+            return None
+        best: Port | None = None
+        best_d = float("inf")
+        for index in candidates:
+            port = self.ports[index]
+            distance = float(WGS84.inv(lon, lat, port.lon, port.lat)[2])
+            if distance <= port.radius_m and distance < best_d:
+                best, best_d = port, distance
+        return best
+
+    def __repr__(self) -> str:
+        return f"GeoContext({len(self.areas)} areas, {len(self.assets)} assets, {len(self.ports)} ports)"

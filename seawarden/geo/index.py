@@ -1,0 +1,267 @@
+"""Spatial indexes behind :class:`~seawarden.geo.GeoContext`.
+
+``SegmentIndex`` holds the lines of many owners (assets, area boundaries, coastline) as short
+segments in one shapely 2 STRtree plus flat NumPy arrays, so a query is one tree lookup and one
+vectorised distance computation, with no per-owner Python loop over geometry. ``CellIndex`` is a
+coarse lat/lon grid (dict lookup, ~0.2 µs) that answers "nothing here" for the open sea before any
+geometry is touched; most AIS messages are far from every area and asset.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from seawarden.geo.geodesy import WGS84, degree_radius, densify, point_segment_distances
+
+
+def line_parts(geometry: BaseGeometry) -> list[list[tuple[float, float]]]:
+    """Coordinate lists of a (Multi)LineString or of the rings of a (Multi)Polygon."""
+    if geometry.geom_type == "LineString":
+        return [list(geometry.coords)]
+    if geometry.geom_type == "MultiLineString":
+        return [list(part.coords) for part in geometry.geoms]
+    if geometry.geom_type == "Polygon":
+        return [list(geometry.exterior.coords)] + [list(r.coords) for r in geometry.interiors]
+    if geometry.geom_type == "MultiPolygon":
+        return [coords for poly in geometry.geoms for coords in line_parts(poly)]
+    raise TypeError(f"no lines in a {geometry.geom_type}")
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMatch:
+    """Nearest point of one owner's lines to a query point."""
+
+    owner: int
+    distance_m: float
+    along_m: float
+    lat: float
+    lon: float
+
+
+class SegmentIndex:
+    """Lines of many owners as short geodesic segments with cumulative along-line distances."""
+
+    MAX_GRID_CELLS = 25  # larger queries go to the STRtree
+
+    def __init__(
+        self,
+        owners_parts: Sequence[list[list[tuple[float, float]]]],
+        densify_m: float | None,
+        cell_deg: float = 0.1,
+    ):
+        lon1: list[np.ndarray] = []
+        lat1: list[np.ndarray] = []
+        lon2: list[np.ndarray] = []
+        lat2: list[np.ndarray] = []
+        owner: list[np.ndarray] = []
+        start: list[np.ndarray] = []
+        piece_length: list[np.ndarray] = []
+        for index, parts in enumerate(owners_parts):
+            along = 0.0
+            for part in parts:
+                coords = densify(part, densify_m) if densify_m else np.asarray(part, dtype=float)[:, :2]
+                xs = coords[:, 0]
+                ys = coords[:, 1]
+                if len(xs) < 2:
+                    continue
+                lengths = WGS84.inv(xs[:-1], ys[:-1], xs[1:], ys[1:])[2]
+                cumulative = along + np.concatenate(([0.0], np.cumsum(lengths)[:-1]))
+                lon1.append(xs[:-1])
+                lat1.append(ys[:-1])
+                lon2.append(xs[1:])
+                lat2.append(ys[1:])
+                owner.append(np.full(len(xs) - 1, index, dtype=np.int64))
+                start.append(cumulative)
+                piece_length.append(np.asarray(lengths, dtype=float))
+                along += float(np.sum(lengths))
+
+        def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
+
+        self.lon1 = joined(lon1, float)
+        self.lat1 = joined(lat1, float)
+        self.lon2 = joined(lon2, float)
+        self.lat2 = joined(lat2, float)
+        self.owner = joined(owner, np.int64)
+        self.start_m = joined(start, float)
+        self.length_m = joined(piece_length, float)
+        segments = np.stack(
+            [np.column_stack([self.lon1, self.lat1]), np.column_stack([self.lon2, self.lat2])], axis=1
+        )
+        self.tree = shapely.STRtree(shapely.linestrings(segments) if len(segments) else [])
+        self.coords = np.column_stack([self.lon1, self.lat1, self.lon2, self.lat2])
+        self.cell_deg = cell_deg
+        self.cells = self._grid(cell_deg)
+
+    def _grid(self, cell: float) -> dict[tuple[int, int], np.ndarray]:
+        """Cell -> indices of the segments whose bounding box touches it (per-message fast path)."""
+        i0 = np.floor(np.minimum(self.lat1, self.lat2) / cell).astype(np.int64)
+        i1 = np.floor(np.maximum(self.lat1, self.lat2) / cell).astype(np.int64)
+        j0 = np.floor(np.minimum(self.lon1, self.lon2) / cell).astype(np.int64)
+        j1 = np.floor(np.maximum(self.lon1, self.lon2) / cell).astype(np.int64)
+        span_i, span_j = i1 - i0, j1 - j0
+        small = (span_i <= 2) & (span_j <= 2)  # nearly all: segments are shorter than a cell or two
+        seg: list[np.ndarray] = []
+        ci: list[np.ndarray] = []
+        cj: list[np.ndarray] = []
+        for di in range(3):
+            for dj in range(3):
+                hit = np.flatnonzero(small & (span_i >= di) & (span_j >= dj))
+                seg.append(hit)
+                ci.append(i0[hit] + di)
+                cj.append(j0[hit] + dj)
+        for k in np.flatnonzero(~small).tolist():
+            ii, jj = np.meshgrid(np.arange(i0[k], i1[k] + 1), np.arange(j0[k], j1[k] + 1), indexing="ij")
+            seg.append(np.full(ii.size, k, dtype=np.int64))
+            ci.append(ii.ravel())
+            cj.append(jj.ravel())
+        segs, cis, cjs = np.concatenate(seg), np.concatenate(ci), np.concatenate(cj)
+        order = np.lexsort((segs, cjs, cis))
+        segs, cis, cjs = segs[order], cis[order], cjs[order]
+        boundaries = np.flatnonzero((np.diff(cis) != 0) | (np.diff(cjs) != 0)) + 1
+        firsts = np.concatenate(([0], boundaries)) if len(segs) else np.zeros(0, dtype=np.int64)
+        lasts = np.concatenate((boundaries, [len(segs)])) if len(segs) else firsts
+        keys = zip(cis[firsts].tolist(), cjs[firsts].tolist(), strict=True)
+        return {key: segs[a:b] for key, a, b in zip(keys, firsts.tolist(), lasts.tolist(), strict=True)}
+
+    def cell_key(self, lat: float, lon: float) -> tuple[int, int]:
+        return (math.floor(lat / self.cell_deg), math.floor(lon / self.cell_deg))
+
+    def _from_cells(self, south: float, west: float, north: float, east: float) -> np.ndarray | None:
+        """Segments in the grid cells covering a lon/lat box; None when the box is too big for the grid."""
+        cell = self.cell_deg
+        i0, i1 = math.floor(south / cell), math.floor(north / cell)
+        j0, j1 = math.floor(west / cell), math.floor(east / cell)
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > self.MAX_GRID_CELLS:
+            return None
+        found = [
+            self.cells[key]
+            for i in range(i0, i1 + 1)
+            for j in range(j0, j1 + 1)
+            if (key := (i, j)) in self.cells
+        ]
+        if not found:
+            return _EMPTY
+        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def candidates(self, lat: float, lon: float, radius_m: float) -> np.ndarray:
+        """Segment indices possibly within ``radius_m`` (conservative, from the STRtree)."""
+        if not len(self.owner):
+            return _EMPTY
+        pad = degree_radius(lat, radius_m)
+        idx = self._from_cells(lat - pad, lon - pad, lat + pad, lon + pad)
+        if idx is None:
+            idx = self.tree.query(shapely.Point(lon, lat), predicate="dwithin", distance=pad)
+        return idx
+
+    def nearest_per_owner(self, lat: float, lon: float, radius_m: float) -> list[SegmentMatch]:
+        """For every owner with a line within ``radius_m``: its nearest point, nearest first."""
+        idx = self.candidates(lat, lon, radius_m)
+        if not len(idx):
+            return []
+        seg_coords = self.coords[idx]
+        distances, t = point_segment_distances(
+            lat, lon, seg_coords[:, 0], seg_coords[:, 1], seg_coords[:, 2], seg_coords[:, 3]
+        )
+        # 1 % slack: the local frame ranks candidates, the geodesic decides the reported distance.
+        close = np.flatnonzero(distances <= radius_m * 1.01 + 1.0)
+        if not len(close):
+            return []
+        best: dict[int, int] = {}
+        for k in close.tolist():
+            owner = int(self.owner[idx[k]])
+            if owner not in best or distances[k] < distances[best[owner]]:
+                best[owner] = k
+        matches: list[SegmentMatch] = []
+        for owner, k in best.items():
+            seg = idx[k]
+            frac = float(t[k])
+            lon1, lat1, lon2, lat2 = seg_coords[k].tolist()
+            plon = lon1 + frac * (lon2 - lon1)
+            plat = lat1 + frac * (lat2 - lat1)
+            exact = float(WGS84.inv(lon, lat, plon, plat)[2]) if distances[k] > 0 else 0.0
+            if exact <= radius_m:
+                along = float(self.start_m[seg] + frac * self.length_m[seg])
+                matches.append(SegmentMatch(owner, exact, along, plat, plon))
+        if len(matches) > 1:
+            matches.sort(key=lambda m: m.distance_m)
+        return matches
+
+    def crossings(self, lat1: float, lon1: float, lat2: float, lon2: float) -> list[SegmentMatch]:
+        """Owners whose lines the segment crosses: the first crossing per owner, in travel order.
+
+        Segment intersection is affine-invariant, so it is solved in lon/lat directly: the local
+        equirectangular frame is an affine map of lon/lat.
+        """
+        if not len(self.owner) or (lat1 == lat2 and lon1 == lon2):
+            return []
+        idx = self._from_cells(min(lat1, lat2), min(lon1, lon2), max(lat1, lat2), max(lon1, lon2))
+        if idx is None:
+            idx = self.tree.query(shapely.linestrings([[lon1, lat1], [lon2, lat2]]), predicate="intersects")
+        if not len(idx):
+            return []
+        px, py = lon1, lat1
+        rx, ry = lon2 - lon1, lat2 - lat1
+        qx, qy = self.lon1[idx], self.lat1[idx]
+        sx, sy = self.lon2[idx] - qx, self.lat2[idx] - qy
+        denominator = rx * sy - ry * sx
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s = ((qx - px) * sy - (qy - py) * sx) / denominator  # along the track
+            u = ((qx - px) * ry - (qy - py) * rx) / denominator  # along the asset segment
+        eps = 1e-12
+        ok = (denominator != 0) & (s >= -eps) & (s <= 1 + eps) & (u >= -eps) & (u <= 1 + eps)
+        best: dict[int, tuple[float, SegmentMatch]] = {}
+        for k in np.flatnonzero(ok):
+            seg = idx[k]
+            owner = int(self.owner[seg])
+            sk = float(np.clip(s[k], 0.0, 1.0))
+            if owner in best and best[owner][0] <= sk:
+                continue
+            uk = float(np.clip(u[k], 0.0, 1.0))
+            along = float(self.start_m[seg] + uk * self.length_m[seg])
+            match = SegmentMatch(owner, 0.0, along, py + sk * ry, px + sk * rx)
+            best[owner] = (sk, match)
+        return [match for _, match in sorted(best.values(), key=lambda item: item[0])]
+
+
+class CellIndex:
+    """Coarse lat/lon grid: cell -> item indices whose footprint touches the cell."""
+
+    def __init__(self, cell_deg: float):
+        self.cell_deg = cell_deg
+        self.cells: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def key(self, lat: float, lon: float) -> tuple[int, int]:
+        return (math.floor(lat / self.cell_deg), math.floor(lon / self.cell_deg))
+
+    def cell_keys(self, bounds: tuple[float, float, float, float], pad: int = 0) -> Iterable[tuple[int, int]]:
+        """Keys of the cells covering lon/lat bounds (minx, miny, maxx, maxy), padded by ``pad`` cells."""
+        west, south, east, north = bounds
+        i0, j0 = self.key(south, west)
+        i1, j1 = self.key(north, east)
+        for i in range(i0 - pad, i1 + pad + 1):
+            for j in range(j0 - pad, j1 + pad + 1):
+                yield (i, j)
+
+    def cell_box(self, key: tuple[int, int]) -> BaseGeometry:
+        i, j = key
+        d = self.cell_deg
+        return shapely.box(j * d, i * d, (j + 1) * d, (i + 1) * d)
+
+    def add(self, key: tuple[int, int], item: int) -> None:
+        self.cells[key] = (*self.cells.get(key, ()), item)
+
+    def get(self, lat: float, lon: float) -> tuple[int, ...]:
+        return self.cells.get((math.floor(lat / self.cell_deg), math.floor(lon / self.cell_deg)), ())
