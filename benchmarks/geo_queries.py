@@ -27,9 +27,9 @@ def sample_points(geo: GeoContext, n: int, seed: int = 7) -> np.ndarray:
     rng = np.random.default_rng(seed)
     uniform = np.column_stack([rng.uniform(51, 61, n), rng.uniform(0, 30, n)])
     near = int(n * 0.3)
-    coords = np.vstack(
-        [np.asarray(a.geometry.coords) for a in geo.assets if a.geometry.geom_type == "LineString"]
-    )
+    parts = [g for a in geo.assets for g in getattr(a.geometry, "geoms", [a.geometry])]
+    coords = np.vstack([np.asarray(g.coords)[:, :2] for g in parts])
+    coords = coords[(coords[:, 0] > 0) & (coords[:, 0] < 30) & (coords[:, 1] > 51) & (coords[:, 1] < 61)]
     pick = coords[rng.integers(0, len(coords), near)]
     uniform[:near] = np.column_stack([pick[:, 1], pick[:, 0]]) + rng.normal(0, 0.05, (near, 2))
     return uniform

@@ -91,7 +91,11 @@ def build(source: Path, bbox: tuple[float, float, float, float], simplify_deg: f
         for part in getattr(clipped, "geoms", [clipped]):
             if isinstance(part, Polygon) and not part.is_empty and part.area > 0:
                 pieces.append(part)
-    land = MultiPolygon(pieces)
+    # Rounding can make neighbouring rings touch or cross: repair once so queries see valid polygons.
+    merged = shapely.make_valid(shapely.union_all(pieces))
+    land = MultiPolygon([g for g in getattr(merged, "geoms", [merged]) if isinstance(g, Polygon)])
+    if not land.is_valid:
+        land = shapely.make_valid(land)
     return {
         "type": "FeatureCollection",
         "name": "land",

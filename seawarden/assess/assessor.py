@@ -54,6 +54,7 @@ DETECTOR_CLASSES: dict[str, type] = {
 }
 WATCH_SCRATCH = "watchlist"  # (identity key, WatchlistMatch | None), per vessel
 PORT_SCRATCH = "port"  # (time sampled, Port | None), per vessel
+FREE_SCRATCH = "asset_free"  # (lat, lon, metres around it with no asset within the radius)
 RUSSIA = frozenset({"RU", "RUS", "RUSSIA", "RUSSIAN FEDERATION"})
 _ERRORS_LOGGED_IN_FULL = 10
 
@@ -147,7 +148,7 @@ class Assessor:
             s.entered = [a for a in s.areas if a.id not in before]
             s.exited = [a for a in (self._area(i) for i in sorted(before - ids)) if a is not None]
             state.areas = ids
-        s.near_assets = list(geo.assets_within(fix.lat, fix.lon, self.config.asset_radius_m))
+        s.near_assets = self._near_assets(state, fix)
         s.crossings = self._crossings(update, fix, s.near_assets)
         s.port = self._port(state, fix, s.now, near=bool(s.areas or s.near_assets or s.crossings))
         return s
@@ -220,6 +221,26 @@ class Assessor:
         except KeyError:
             log.warning("area %s no longer in the geo context; exit not reported", area_id)
             return None
+
+    def _near_assets(self, state: "VesselState", fix: "Fix") -> list["AssetHit"]:
+        """Assets within the radius, skipping the query while the vessel is provably far from all.
+
+        A probe with a wider radius that finds nothing nearer than ``d`` proves that no asset is
+        within the radius anywhere within ``d - radius`` of the probe point; most vessels are far
+        from every asset, so they are re-probed every few tens of minutes instead of every report.
+        """
+        radius = self.config.asset_radius_m
+        free = state.scratch.get(FREE_SCRATCH)
+        if free is not None and haversine_m(free[0], free[1], fix.lat, fix.lon) < free[2]:
+            return []
+        probe = max(radius, self.config.asset_probe_m)
+        hits = self.geo.assets_within(fix.lat, fix.lon, probe)
+        margin = (hits[0].distance_m if hits else probe) - radius
+        if margin > 0:
+            state.scratch[FREE_SCRATCH] = (fix.lat, fix.lon, margin)
+        else:
+            state.scratch.pop(FREE_SCRATCH, None)
+        return [hit for hit in hits if hit.distance_m <= radius]
 
     def _crossings(self, update: "TrackUpdate", fix: "Fix", near: list["AssetHit"]) -> list["AssetHit"]:
         prev = update.previous

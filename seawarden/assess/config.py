@@ -51,6 +51,12 @@ class AssessConfig(BaseModel):
         description="Assets within this distance are 'near' (an anchor chain of 300 m at 50-100 m depth "
         "reaches ~0.3 km; 5 km leaves 20 min of warning at 8 kn).",
     )
+    asset_probe_m: float = Field(
+        20_000.0,
+        gt=0,
+        description="Far from assets, probe this wide and skip asset look-ups until the vessel has moved "
+        "(probe - radius): exact, and 15 km is ~50 min at 10 kn.",
+    )
     tick_interval_s: float = Field(60.0, ge=0, description="Time-driven checks run at most once a minute.")
     watch_keep_s: float = Field(
         6 * 3600.0, gt=0, description="A vessel stays on the tick list this long after it was last relevant."

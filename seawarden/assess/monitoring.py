@@ -84,11 +84,12 @@ def predict_crossings(
     return ahead
 
 
+_BY_VALUE = {m.value: m for m in MonitoringState}
+
+
 def state_of(vessel: "VesselState") -> MonitoringState:
-    try:
-        return MonitoringState(vessel.monitoring or MonitoringState.NORMAL)
-    except ValueError:
-        return MonitoringState.NORMAL
+    """The vessel's monitoring state (an unknown or empty value reads as normal)."""
+    return _BY_VALUE.get(vessel.monitoring, MonitoringState.NORMAL)
 
 
 class Monitor:

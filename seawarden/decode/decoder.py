@@ -158,6 +158,9 @@ class Decoder:
             self._pending_tag.pop(feed, None)
             self._reject(err.reason, text, feed, err.detail, line_no)
             return []
+        if framed.tag is not None and not framed.tag.checksum_ok:
+            self.stats.warnings["tagblock_bad_checksum"] += 1
+            log.debug("line %s of %s: tag block checksum mismatch, fields used", line_no, feed)
         if framed.kind is LineKind.OTHER_NMEA:
             self.record_ignored("nmea_other")
             return []

@@ -58,6 +58,7 @@ class TagBlock:
     source: str | None = None  # s:
     group: tuple[int, int, str] | None = None  # (sentence number, total, group id)
     fields: tuple[tuple[str, str], ...] = ()
+    checksum_ok: bool = True  # False: the tag block's own checksum did not match (see parse_tag_block)
 
 
 @dataclass(slots=True, frozen=True)
@@ -114,7 +115,13 @@ def parse_epoch(text: str, what: str = "time") -> float:
 
 
 def parse_tag_block(content: str) -> TagBlock:
-    """Parse ``s:..,c:..,g:..*hh`` (the text between the backslashes), verifying its checksum."""
+    """Parse ``s:..,c:..,g:..*hh`` (the text between the backslashes), checking its checksum.
+
+    A checksum mismatch does not reject the line: the AIS sentence after it carries its own checksum,
+    and real feeds get the tag checksum wrong while the fields are right (Kystverket adds ``g:`` to a
+    tag block without recomputing ``*hh``; 12 % of its sample lines). Rejecting them would lose valid
+    positions, so the block is parsed, marked ``checksum_ok=False`` and counted as a warning.
+    """
     star = content.rfind("*")
     if star < 0:
         raise FramingError(RejectReason.MALFORMED, "tag block without checksum")
@@ -123,11 +130,7 @@ def parse_tag_block(content: str) -> TagBlock:
         raise FramingError(
             RejectReason.BAD_CHECKSUM, f"tag block checksum {checksum!r} is not two hex digits"
         )
-    if int(checksum, 16) != nmea_checksum(body):
-        raise FramingError(
-            RejectReason.BAD_CHECKSUM,
-            f"tag block checksum {checksum.upper()} != computed {nmea_checksum(body):02X}",
-        )
+    checksum_ok = int(checksum, 16) == nmea_checksum(body)
     time = source = None
     group: tuple[int, int, str] | None = None
     fields: list[tuple[str, str]] = []
@@ -149,7 +152,7 @@ def parse_tag_block(content: str) -> TagBlock:
             group = (int(match[1]), int(match[2]), value)
     if group is not None and not 1 <= group[0] <= group[1]:
         raise FramingError(RejectReason.MALFORMED, f"tag block group {group[0]} of {group[1]}")
-    return TagBlock(time=time, source=source, group=group, fields=tuple(fields))
+    return TagBlock(time=time, source=source, group=group, fields=tuple(fields), checksum_ok=checksum_ok)
 
 
 _PREFIX_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M:%S.%f")

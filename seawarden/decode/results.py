@@ -53,6 +53,7 @@ class DecodeStats:
     ignored_by_kind: Counter[str] = field(default_factory=Counter)
     rejects: Counter[str] = field(default_factory=Counter)
     messages_by_type: Counter[int] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)  # accepted but suspicious (e.g. tag checksum)
 
     @property
     def rejected(self) -> int:
@@ -73,6 +74,7 @@ class DecodeStats:
         self.ignored_by_kind.update(other.ignored_by_kind)
         self.rejects.update(other.rejects)
         self.messages_by_type.update(other.messages_by_type)
+        self.warnings.update(other.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,7 @@ class DecodeStats:
             "ignored_by_kind": dict(sorted(self.ignored_by_kind.items())),
             "rejects": dict(sorted(self.rejects.items())),
             "messages_by_type": {str(k): v for k, v in sorted(self.messages_by_type.items())},
+            "warnings": dict(sorted(self.warnings.items())),
         }
 
     def summary(self) -> str:

@@ -32,6 +32,11 @@ from seawarden.geo.paths import (
 log = logging.getLogger(__name__)
 
 
+def _valid(lat: float, lon: float) -> bool:
+    """Finite WGS84 lat/lon (NaN fails every comparison). Bad positions match nothing, never crash."""
+    return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+
+
 @functools.lru_cache(maxsize=4)
 def _land_mask(path: Path, margin_m: float, cell_deg: float) -> LandMask:
     """Shared across contexts: the land mask is the same whatever areas a user loads."""
@@ -160,6 +165,8 @@ class GeoContext:
     # ----------------------------------------------------------------- areas
     def areas_at(self, lat: float, lon: float) -> list[Area]:
         """Areas containing the point (in file order)."""
+        if not _valid(lat, lon):
+            return []
         key = self._area_full.key(lat, lon)
         full = self._area_full.cells.get(key, ())
         partial = self._area_partial.cells.get(key, ())
@@ -180,6 +187,8 @@ class GeoContext:
 
     def areas_within(self, lat: float, lon: float, radius_m: float) -> list[tuple[Area, float]]:
         """(area, distance in metres to its boundary; 0 if inside), nearest first."""
+        if not _valid(lat, lon):
+            return []
         inside = {id(a) for a in self.areas_at(lat, lon)}
         out: list[tuple[Area, float]] = [(a, 0.0) for a in self.areas if id(a) in inside]
         for match in self._area_edges.nearest_per_owner(lat, lon, radius_m):
@@ -195,15 +204,21 @@ class GeoContext:
 
     def nearest_asset(self, lat: float, lon: float, max_distance_m: float) -> AssetHit | None:
         """Nearest asset within ``max_distance_m`` (geodesic metres), or None."""
+        if not _valid(lat, lon):
+            return None
         matches = self._asset_lines.nearest_per_owner(lat, lon, max_distance_m)
         return self._hit(matches[0]) if matches else None
 
     def assets_within(self, lat: float, lon: float, radius_m: float) -> list[AssetHit]:
         """Every asset within ``radius_m``, nearest first (one hit per asset)."""
+        if not _valid(lat, lon):
+            return []
         return [self._hit(m) for m in self._asset_lines.nearest_per_owner(lat, lon, radius_m)]
 
     def crossings(self, lat1: float, lon1: float, lat2: float, lon2: float) -> list[AssetHit]:
         """Assets the segment (lat1, lon1) -> (lat2, lon2) crosses, in travel order, at the crossing point."""
+        if not (_valid(lat1, lon1) and _valid(lat2, lon2)):
+            return []
         return [self._hit(m) for m in self._asset_lines.crossings(lat1, lon1, lat2, lon2)]
 
     # ----------------------------------------------------------------- land, ports
@@ -221,7 +236,7 @@ class GeoContext:
         fills in: Elbe to Hamburg, Scheldt to Antwerp, Kiel Canal, ...) are never land.
         """
         mask = self.land
-        if mask is None or not mask.is_land(lat, lon):
+        if mask is None or not _valid(lat, lon) or not mask.is_land(lat, lon):
             return False
         if self.near_port(lat, lon) is not None:
             return False
@@ -235,6 +250,8 @@ class GeoContext:
 
     def near_port(self, lat: float, lon: float) -> Port | None:
         """The nearest port or anchorage whose radius contains the point."""
+        if not _valid(lat, lon):
+            return None
         candidates = self._port_grid.get(lat, lon)
         if not candidates:
             return None

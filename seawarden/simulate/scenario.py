@@ -206,7 +206,7 @@ class ScenarioSpec(_Strict):
         default=None, gt=0, le=600, description="coarser under-way reporting floor"
     )
     background: list[str] = Field(default_factory=list)
-    background_interval_s: float = Field(default=60.0, gt=0, le=600)
+    background_interval_s: float = Field(default=120.0, gt=0, le=600)
     background_start_min: dict[str, float] = Field(default_factory=dict, description="delay per preset")
     background_forbidden: bool = True  # background ships must raise no anchor drag and nothing high
     facts: list[str] = Field(default_factory=list)

@@ -118,10 +118,13 @@ def test_tag_block_time_source_and_ms(decoder: Decoder) -> None:
     assert (msg.timestamp, msg.time_source, msg.source) == (1565218798.123, TimeSource.TAG_BLOCK, "rx7")
 
 
-def test_bad_tag_block_checksum(decoder: Decoder, rejects: list[Reject]) -> None:
+def test_bad_tag_block_checksum_is_a_warning_not_a_loss(decoder: Decoder, rejects: list[Reject]) -> None:
     (line,) = make(type=1, lat=1, lon=1)
-    assert decoder.feed_line("\\c:1565218798*00\\" + line) == []
-    assert rejects[0].reason is RejectReason.BAD_CHECKSUM and "tag block" in rejects[0].detail
+    (msg,) = decoder.feed_line("\\c:1565218798*00\\" + line)  # the sentence's own checksum is valid
+    assert msg.timestamp == 1565218798.0 and rejects == []
+    assert decoder.stats.warnings == {"tagblock_bad_checksum": 1}
+    assert decoder.feed_line("\\c:1565218798*00\\" + line[:-1] + "0") == []  # bad sentence checksum
+    assert rejects[0].reason is RejectReason.BAD_CHECKSUM
 
 
 def test_grouped_tag_blocks_inherit_time_and_source(decoder: Decoder) -> None:

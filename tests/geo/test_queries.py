@@ -138,3 +138,14 @@ def test_nearest_distance_matches_brute_force_geodesic(lat: float, lon: float) -
     assert hit.distance_m == pytest.approx(
         brute, rel=0.02, abs=150.0
     )  # 150 m: sampling step of the brute force
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(math.nan, 20.0), (55.0, math.nan), (91.0, 20.0), (55.0, 181.0)])
+def test_bad_positions_match_nothing_and_never_crash(geo: GeoContext, lat: float, lon: float) -> None:
+    assert geo.areas_at(lat, lon) == []
+    assert geo.areas_within(lat, lon, 1000.0) == []
+    assert geo.nearest_asset(lat, lon, 1000.0) is None
+    assert geo.assets_within(lat, lon, 1000.0) == []
+    assert geo.crossings(lat, lon, 55.0, 20.0) == []
+    assert geo.near_port(lat, lon) is None
+    assert geo.is_land(lat, lon) is False

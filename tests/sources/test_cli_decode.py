@@ -45,7 +45,7 @@ def test_jsonl_output_summary_and_rejects(app: typer.Typer, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 9 and all("received_at" in r and "mmsi" in r for r in records)
-    assert "22 lines: 9 messages" in result.stderr and "bad_checksum 5" in result.stderr
+    assert "22 lines: 9 messages" in result.stderr and "bad_checksum 4" in result.stderr
     assert "msg/s" in result.stderr
     written = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert len(written) == 6 and {w["reason"] for w in written} == {"bad_checksum", "malformed"}

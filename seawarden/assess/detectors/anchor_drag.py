@@ -23,7 +23,8 @@ The heart of SeaWarden. In every Baltic cable incident the AIS navigational stat
    the cable (drags ran 90-330 km: hours of warning). Accidental drags (Vezhen, Fitburg) alert the
    same way: the behaviour is what endangers the cable.
 
-The baseline is a 2-h time-weighted median of 3-min buckets of SOG > 3 kn while under way, and is
+The baseline is the time-weighted median of the last 40 3-min buckets (2 h of continuous
+reporting; cleared after 2 h unseen) of SOG > 3 kn while under way, and is
 *frozen* while an anomaly is in progress so the drag does not become the new normal (up to 12 h,
 then it is relearnt: drags lasted up to ~36 h, so a very long drag at constant speed stops scoring
 the slowdown after 12 h; the alert raised earlier stands).
@@ -49,6 +50,7 @@ Blind spots (stated, not hidden):
 """
 
 import math
+from array import array
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
@@ -109,7 +111,8 @@ class AnchorDragConfig(BaseModel):
     recovery_s: float = Field(600, description="An anomaly ends after 10 min without any signal.")
     max_anomaly_s: float = Field(12 * 3600, description="Baseline frozen at most 12 h, then relearnt.")
     max_fix_gap_s: float = Field(900, description="A gap longer than this restarts the sustain timers.")
-    eval_interval_s: float = Field(30, description="Evaluate at most every 30 s per vessel (cost).")
+    eval_interval_s: float = Field(30, description="Evaluate at most every 30 s per vessel (cost)...")
+    eval_interval_far_s: float = Field(120, description="...every 2 min away from areas and assets.")
     near_asset_m: float = Field(5_000, description="Context: within 5 km of an asset.")
     area_margin_m: float = Field(20_000, description="Context: within 20 km of an area of interest.")
     port_approach_m: float = Field(10_000, description="Suppress within 10 km of a port (pilot, approach).")
@@ -137,14 +140,16 @@ class AnchorDragConfig(BaseModel):
 
 
 class _DragState:
-    """Per-vessel memory (slots + array buffers: ~1 KB per vessel)."""
+    """Per-vessel memory: slots and typed arrays (~1.5 KB per vessel after hours of reports)."""
 
     __slots__ = (
         "anomaly_since",
+        "base_cache",
         "baseline",
         "course_t",
         "course_v",
         "crossings",
+        "div_cache",
         "diverge_since",
         "divergence_base",
         "divergence_recent",
@@ -163,19 +168,15 @@ class _DragState:
     )
 
     def __init__(self, cfg: AnchorDragConfig) -> None:
-        n_base = max(1, int(cfg.baseline_window_s / cfg.baseline_bucket_s))
-        n_recent = max(1, int(2 * cfg.sustain_s / cfg.recent_bucket_s))
-        self.baseline = RollingSeries(n_base, cfg.baseline_bucket_s, max_weight_s=cfg.baseline_bucket_s)
-        self.recent = RollingSeries(n_recent, cfg.recent_bucket_s, max_weight_s=cfg.recent_bucket_s * 2)
-        self.divergence_base = RollingSeries(
-            n_base, cfg.baseline_bucket_s, max_weight_s=cfg.baseline_bucket_s
-        )
-        self.divergence_recent = RollingSeries(
-            n_recent, cfg.recent_bucket_s, max_weight_s=cfg.recent_bucket_s * 2
-        )
-        self.course_t: list[float] = []  # one course a minute, last uturn_s
-        self.course_v: list[float] = []
-        self.crossings: list[tuple[float, str]] = []  # (time, asset id), bounded
+        self.baseline = _baseline_series(cfg)
+        self.recent = _recent_series(cfg)
+        self.divergence_base: RollingSeries | None = None  # created when heading data arrives
+        self.divergence_recent: RollingSeries | None = None
+        self.base_cache: tuple[int, float | None] = (-1, None)  # (series version, baseline)
+        self.div_cache: tuple[int, float | None] = (-1, None)
+        self.course_t = array("d")  # one course a minute over the last uturn_s
+        self.course_v = array("f")
+        self.crossings: list[tuple[float, str]] | None = None  # (time, asset id), bounded
         self.anomaly_since: float | None = None
         self.slow_since: float | None = None
         self.diverge_since: float | None = None
@@ -186,7 +187,7 @@ class _DragState:
         self.last_fix_t: float | None = None
         self.suppressed_until = -math.inf
         self.emitted_score = 0.0
-        self.emitted_assets: set[str] = set()
+        self.emitted_assets: tuple[str, ...] = ()
         self.emitted_crossings = 0
         self.emitted_milestone = 0
 
@@ -194,9 +195,19 @@ class _DragState:
         self.anomaly_since = self.slow_since = self.diverge_since = self.last_signal_t = None
         self.frozen_baseline = self.frozen_divergence = None
         self.emitted_score = 0.0
-        self.emitted_assets = set()
+        self.emitted_assets = ()
         self.emitted_crossings = 0
         self.emitted_milestone = 0
+
+
+def _baseline_series(cfg: AnchorDragConfig) -> RollingSeries:
+    n = max(1, int(cfg.baseline_window_s / cfg.baseline_bucket_s))
+    return RollingSeries(n, cfg.baseline_bucket_s, max_weight_s=cfg.baseline_bucket_s)
+
+
+def _recent_series(cfg: AnchorDragConfig) -> RollingSeries:
+    n = math.ceil(cfg.recent_window_s / cfg.recent_bucket_s) + 2
+    return RollingSeries(n, cfg.recent_bucket_s, max_weight_s=cfg.recent_bucket_s * 2)
 
 
 MAX_CROSSINGS_KEPT = 16
@@ -235,7 +246,9 @@ class AnchorDragDetector:
         st.last_fix_t = fix.t
         self._record_crossings(st, s)
         self._learn(st, fix.t, fix.sog, fix.cog, fix.heading)
-        if fix.t - st.last_eval < cfg.eval_interval_s and not s.crossings:
+        near = bool(s.areas or s.near_assets or s.crossings)
+        interval = cfg.eval_interval_s if near else cfg.eval_interval_far_s
+        if fix.t - st.last_eval < interval and not s.crossings:
             return []
         st.last_eval = fix.t
         return self._evaluate(st, s, env)
@@ -251,50 +264,66 @@ class AnchorDragDetector:
         return ship_type not in EXCLUDED_SHIP_TYPES
 
     def _record_crossings(self, st: _DragState, s: Situation) -> None:
-        for hit in s.crossings:
-            st.crossings.append((s.now, hit.asset.id))
-        if len(st.crossings) > MAX_CROSSINGS_KEPT:
-            del st.crossings[: len(st.crossings) - MAX_CROSSINGS_KEPT]
+        if not s.crossings:
+            return
+        if st.crossings is None:
+            st.crossings = []
+        st.crossings.extend((s.now, hit.asset.id) for hit in s.crossings)
+        del st.crossings[: max(0, len(st.crossings) - MAX_CROSSINGS_KEPT)]
 
     def _learn(
         self, st: _DragState, t: float, sog: float | None, cog: float | None, heading: float | None
     ) -> None:
         cfg = self.config
-        if sog is not None:
-            st.recent.add(t, sog)
+        if sog is None:
+            return
+        st.recent.add(t, sog)
+        moving = sog > cfg.min_drag_kn
         divergence = None
-        if heading is not None and cog is not None and sog is not None and sog > cfg.min_drag_kn:
+        if heading is not None and cog is not None and moving:
             divergence = angle_diff_deg(heading, cog)
+            if st.divergence_recent is None:
+                st.divergence_recent = _recent_series(cfg)
+                st.divergence_base = _baseline_series(cfg)
             st.divergence_recent.add(t, divergence)
-        if st.anomaly_since is None and sog is not None and sog > cfg.cruise_min_kn:
+        if st.anomaly_since is None and sog > cfg.cruise_min_kn:
+            last = st.baseline.last_time
+            if last is not None and t - last > cfg.baseline_window_s:
+                st.baseline.clear()  # hours unseen: the old cruise speed is stale
+                if st.divergence_base is not None:
+                    st.divergence_base.clear()
             st.baseline.add(t, sog)
-            if divergence is not None:
+            if divergence is not None and st.divergence_base is not None:
                 st.divergence_base.add(t, divergence)
-        if cog is not None and sog is not None and sog > cfg.min_drag_kn:
-            if not st.course_t or t - st.course_t[-1] >= 60:
-                st.course_t.append(t)
-                st.course_v.append(cog)
-            while st.course_t and t - st.course_t[0] > cfg.uturn_s:
-                st.course_t.pop(0)
-                st.course_v.pop(0)
+        if cog is not None and moving and (not st.course_t or t - st.course_t[-1] >= 60):
+            st.course_t.append(t)
+            st.course_v.append(cog)
+            while t - st.course_t[0] > cfg.uturn_s:
+                del st.course_t[0], st.course_v[0]
 
     # ------------------------------------------------------------------ evaluation
 
-    def _baseline(self, st: _DragState, now: float) -> float | None:
+    def _baseline(self, st: _DragState) -> float | None:
+        """Cruise speed: median of the closed buckets (cached until a bucket closes)."""
         if st.frozen_baseline is not None:
             return st.frozen_baseline
-        since = now - self.config.baseline_window_s
-        if st.baseline.covered_s(since) < self.config.min_baseline_s:
-            return None
-        return st.baseline.median(since)
+        series = st.baseline
+        if st.base_cache[0] != series.version:
+            enough = series.covered_s(include_open=False) >= self.config.min_baseline_s
+            st.base_cache = (series.version, series.median(include_open=False) if enough else None)
+        return st.base_cache[1]
 
-    def _divergence_baseline(self, st: _DragState, now: float) -> float | None:
+    def _divergence_baseline(self, st: _DragState) -> float | None:
+        """The vessel's usual heading-COG offset (sensor misalignment, steady current)."""
         if st.frozen_divergence is not None:
             return st.frozen_divergence
-        since = now - self.config.baseline_window_s
-        if st.divergence_base.covered_s(since) < self.config.min_baseline_s:
+        series = st.divergence_base
+        if series is None:
             return None
-        return st.divergence_base.median(since)
+        if st.div_cache[0] != series.version:
+            enough = series.covered_s(include_open=False) >= self.config.min_baseline_s
+            st.div_cache = (series.version, series.median(include_open=False) if enough else None)
+        return st.div_cache[1]
 
     def _course_change(self, st: _DragState, now: float) -> float:
         """Largest course change (deg) within course_change_s; U-turns are judged on uturn_s."""
@@ -316,7 +345,7 @@ class AnchorDragDetector:
         recent = (
             st.recent.median(recent_since) if st.recent.covered_s(recent_since) >= cfg.min_recent_s else None
         )
-        baseline = self._baseline(st, now)
+        baseline = self._baseline(st)
 
         slow = False
         drop_kn = drop_pct = 0.0
@@ -333,9 +362,10 @@ class AnchorDragDetector:
 
         div_recent = None
         diverging = False
-        div_base = self._divergence_baseline(st, now)
-        if st.divergence_recent.covered_s(recent_since) >= cfg.min_recent_s:
-            div_recent = st.divergence_recent.median(recent_since)
+        div_base = self._divergence_baseline(st)
+        div_series = st.divergence_recent
+        if div_series is not None and div_series.covered_s(recent_since) >= cfg.min_recent_s:
+            div_recent = div_series.median(recent_since)
         if div_recent is not None:
             if div_base is not None:
                 diverging = abs(angle_diff_deg(div_recent, div_base)) >= cfg.divergence_deg
@@ -356,13 +386,14 @@ class AnchorDragDetector:
         if st.anomaly_since is not None and now - st.anomaly_since > cfg.max_anomaly_s:
             st.end_anomaly()
             st.baseline.clear()
-            st.divergence_base.clear()
+            if st.divergence_base is not None:
+                st.divergence_base.clear()
 
         course_change = self._course_change(st, now)
         sustained_slow = st.slow_since is not None and now - st.slow_since >= cfg.sustain_s
         sustained_div = st.diverge_since is not None and now - st.diverge_since >= cfg.sustain_s
         window_start = (st.anomaly_since if st.anomaly_since is not None else now) - cfg.crossing_window_s
-        crossings = [(t, a) for t, a in st.crossings if t >= window_start]
+        crossings = [(t, a) for t, a in (st.crossings or ()) if t >= window_start]
         dip = (
             not sustained_slow
             and st.slow_since is not None
@@ -418,7 +449,7 @@ class AnchorDragDetector:
             return []
         duration_min = (now - (st.anomaly_since or now)) / 60.0
         milestone = max((m for m in cfg.milestones_min if duration_min >= m), default=0)
-        new_assets = set(assets) - st.emitted_assets
+        new_assets = set(assets) - set(st.emitted_assets)
         if st.emitted_score > 0 and not (
             new_assets
             or len(crossings) > st.emitted_crossings
@@ -427,7 +458,7 @@ class AnchorDragDetector:
         ):
             return []
         st.emitted_score = max(st.emitted_score, score)
-        st.emitted_assets |= set(assets)
+        st.emitted_assets = tuple(sorted(set(st.emitted_assets) | set(assets)))
         st.emitted_crossings = len(crossings)
         st.emitted_milestone = milestone
         area_id, asset_id, asset_m = context

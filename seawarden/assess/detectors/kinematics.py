@@ -13,6 +13,7 @@ every motion detector applies the same way.
 import itertools
 import math
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
@@ -162,7 +163,19 @@ class RollingSeries:
     ``bucket_s == 0`` keeps raw samples. Memory: three ``array`` buffers of at most ``maxlen``.
     """
 
-    __slots__ = ("_acc_t", "_acc_v", "_acc_w", "_last_t", "bucket_s", "max_weight_s", "maxlen", "t", "v", "w")
+    __slots__ = (
+        "_acc_t",
+        "_acc_v",
+        "_acc_w",
+        "_last_t",
+        "bucket_s",
+        "max_weight_s",
+        "maxlen",
+        "t",
+        "v",
+        "version",
+        "w",
+    )
 
     def __init__(self, maxlen: int, bucket_s: float = 0.0, max_weight_s: float = 60.0) -> None:
         self.maxlen = maxlen
@@ -175,6 +188,7 @@ class RollingSeries:
         self._acc_v = 0.0  # open bucket sum of value x weight
         self._acc_w = 0.0
         self._last_t: float | None = None
+        self.version = 0  # bumped whenever a closed entry is added or removed (cache key)
 
     def add(self, t: float, value: float) -> None:
         """Add a sample; out-of-order samples (t before the last one) are ignored.
@@ -208,22 +222,32 @@ class RollingSeries:
         self.w.append(weight)
         if len(self.t) > self.maxlen:
             del self.t[0], self.v[0], self.w[0]
+        self.version += 1
 
     def clear(self) -> None:
         del self.t[:], self.v[:], self.w[:]
+        self.version += 1
         self._acc_t, self._acc_v, self._acc_w, self._last_t = None, 0.0, 0.0, None
 
-    def _entries(self, since: float) -> tuple[list[float], list[float]]:
-        values = [v for t, v in zip(self.t, self.v, strict=True) if t >= since]
-        weights = [w for t, w in zip(self.t, self.w, strict=True) if t >= since]
-        if self._acc_t is not None and self._acc_w > 0 and self._acc_t >= since - self.bucket_s:
+    def _entries(self, since: float, include_open: bool = True) -> tuple[list[float], list[float]]:
+        if since == -math.inf:
+            values, weights = self.v.tolist(), self.w.tolist()
+        else:
+            first = bisect_left(self.t, since)  # times are increasing
+            values, weights = self.v[first:].tolist(), self.w[first:].tolist()
+        if (
+            include_open
+            and self._acc_t is not None
+            and self._acc_w > 0
+            and self._acc_t >= since - self.bucket_s
+        ):
             values.append(self._acc_v / self._acc_w)
             weights.append(self._acc_w)
         return values, weights
 
-    def median(self, since: float = -math.inf) -> float | None:
+    def median(self, since: float = -math.inf, include_open: bool = True) -> float | None:
         """Time-weighted median of entries starting at or after ``since`` (open bucket included)."""
-        values, weights = self._entries(since)
+        values, weights = self._entries(since, include_open)
         return weighted_median(values, weights)
 
     def mean(self, since: float = -math.inf) -> float | None:
@@ -234,9 +258,9 @@ class RollingSeries:
             return None
         return sum(v * w for v, w in zip(values, weights, strict=True)) / total
 
-    def covered_s(self, since: float = -math.inf) -> float:
+    def covered_s(self, since: float = -math.inf, include_open: bool = True) -> float:
         """Seconds of samples held since ``since`` (how much history backs a statistic)."""
-        return sum(self._entries(since)[1])
+        return sum(self._entries(since, include_open)[1])
 
     def fraction_at_or_below(self, threshold: float, since: float = -math.inf) -> float:
         """Share of the time (0..1) the value was at or below ``threshold``."""

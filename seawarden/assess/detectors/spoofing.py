@@ -229,7 +229,12 @@ class SpoofingDetector:
         cfg = self.config
         if track is None or len(track) < cfg.circle_min_fixes:
             return None
-        fixes = list(track)[-48:]
+        fixes = track[-48:]
+        # Cheap gate before any fitting: a (nearly) straight track is not a circle.
+        probe = fixes[:: max(1, len(fixes) // 6)] + [fixes[-1]]
+        path = sum(haversine_m(a.lat, a.lon, b.lat, b.lon) for a, b in itertools.pairwise(probe))
+        if path <= 0 or haversine_m(fixes[0].lat, fixes[0].lon, fixes[-1].lat, fixes[-1].lon) > 0.9 * path:
+            return None
         lat0 = fixes[-1].lat
         kx = 111_320.0 * math.cos(math.radians(lat0))
         x = np.array([f.lon for f in fixes]) * kx
