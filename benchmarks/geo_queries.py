@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     geo = GeoContext.load(infrastructure=args.infrastructure) if args.infrastructure else GeoContext.default()
-    print(f"GeoContext.default(): {time.perf_counter() - start:.2f} s  {geo!r}")
+    print(f"context build: {time.perf_counter() - start:.2f} s  {geo!r}")
     pts = [tuple(p) for p in sample_points(geo, args.n)]
     step = np.random.default_rng(3).normal(0, 0.01, (len(pts), 2))
     segs = [(lat, lon, lat + d[0], lon + d[1]) for (lat, lon), d in zip(pts, step, strict=True)]

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from seawarden.alerts.config import AlertConfig
 from seawarden.assess.config import AssessConfig
+from seawarden.geo import GeoConfig, GeoContext, installed_areas_path
 from seawarden.track import TrackConfig
 
 
@@ -33,11 +34,22 @@ class DecodeSettings(BaseModel):
     )
 
 
-class GeoSettings(BaseModel):
-    """Which geography to watch. ``None`` means the bundled, indicative defaults."""
+class GeoSettings(GeoConfig):
+    """Which geography to watch, and the geo query settings. ``None`` files mean the defaults."""
 
-    areas: str | None = Field(None, description="GeoJSON file of areas of interest (default: the bundled 22).")
-    infrastructure: str | None = Field(None, description="GeoJSON file of cables/pipelines (default: bundled).")
+    areas: str | None = Field(
+        None, description="GeoJSON of areas of interest (default: `seawarden areas import`ed, else the bundled 22)."
+    )
+    infrastructure: str | None = Field(None, description="GeoJSON of cables/pipelines (default: bundled).")
+    ports: str | None = Field(None, description="GeoJSON of ports/anchorages (points with radius_m).")
+
+    def context(self) -> GeoContext:
+        """The GeoContext these settings describe (the cached bundled one when nothing is changed)."""
+        config = GeoConfig(**{name: getattr(self, name) for name in GeoConfig.model_fields})
+        areas = self.areas or installed_areas_path()
+        if areas is None and self.infrastructure is None and self.ports is None and config == GeoConfig():
+            return GeoContext.default()
+        return GeoContext.load(areas, self.infrastructure, ports=self.ports, config=config)
 
 
 def default_data_dir() -> Path:

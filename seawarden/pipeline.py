@@ -50,13 +50,7 @@ class Pipeline:
         watchlist: Watchlist | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        if geo is None:
-            geo = (
-                GeoContext.load(self.settings.geo.areas, self.settings.geo.infrastructure)
-                if (self.settings.geo.areas or self.settings.geo.infrastructure)
-                else GeoContext.default()
-            )
-        self.geo = geo
+        self.geo = geo = geo if geo is not None else self.settings.geo.context()
         self.watchlist = watchlist if watchlist is not None else Watchlist.default()
         self.tracker = Tracker(self.settings.track, is_land=geo.is_land)
         self.assessor = Assessor(geo, self.watchlist, self.tracker, self.settings.assess)

@@ -7,14 +7,13 @@ feature is named (index and id) with what to do, and the exit code says valid (0
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import typer
 from pyproj import Geod
 from shapely.geometry import mapping
 
-from seawarden.geo import GeoContext, GeoDataError
+from seawarden.geo import GeoContext, GeoDataError, load_areas
 from seawarden.geo.loader import parse_features, read_geojson
 from seawarden.geo.paths import USER_AREAS_FILE, installed_areas_path, user_data_dir
 
@@ -72,7 +71,7 @@ def list_assets(infrastructure: Path | None = INFRA_OPT) -> None:
 
 @areas_app.command("validate")
 def validate(
-    files: list[Path] = typer.Argument(..., help="GeoJSON files: areas, infrastructure or ports."),
+    files: list[str] = typer.Argument(..., help="GeoJSON files: areas, infrastructure, ports ('-' = stdin)."),
 ) -> None:
     """Check GeoJSON files; exit 0 with a summary if all are valid, 1 with per-feature errors."""
     failed = False
@@ -149,12 +148,16 @@ def export(
 
 @areas_app.command("import")
 def import_areas(
-    file: Path = typer.Argument(..., help="Areas GeoJSON to install as the user's areas."),
+    file: str = typer.Argument(..., help="Areas GeoJSON to install as the user's areas ('-' = stdin)."),
 ) -> None:
     """Validate an areas file and copy it into the user's data dir (used instead of the bundled areas)."""
     try:
-        geo = GeoContext.load(areas=file)
+        name, features = read_geojson(file)
+        collection = {"type": "FeatureCollection", "features": features}
+        geo = GeoContext(load_areas(collection), GeoContext.default().assets, [], land_path=None)
     except GeoDataError as exc:
+        if exc.source == "<geojson>":
+            exc = GeoDataError(name, exc.problems)
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     known = {a.id for a in geo.assets}
@@ -165,8 +168,8 @@ def import_areas(
     target_dir = user_data_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / USER_AREAS_FILE
-    shutil.copyfile(file, target)
-    typer.echo(f"imported {len(geo.areas)} areas into {target}")
+    target.write_text(json.dumps(collection) + "\n", encoding="utf-8")
+    typer.echo(f"imported {len(geo.areas)} areas from {name} into {target}")
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

@@ -43,8 +43,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"{name:24s} INVALID: {exc}")
                 continue
             expects = ", ".join(sorted({str(e.kind) for e in spec.expect})) or "-"
-            negative = " (negative control)" if spec.forbidden and not spec.expect else ""
-            typer.echo(f"{name:24s} {spec.title}{negative}  expects: {expects}")
+            typer.echo(f"{name:24s} {spec.title}  expects: {expects}")
 
     @sim.command("generate")
     def generate_cmd(

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from seawarden.geo.geodesy import WGS84, degree_radius, densify, point_segment_distances
+from seawarden.geo.geodesy import WGS84, degree_radius, densify, metres_per_degree, point_segment_distances
 
 
 def line_parts(geometry: BaseGeometry) -> list[list[tuple[float, float]]]:
@@ -151,7 +151,7 @@ class SegmentIndex:
         ]
         if not found:
             return _EMPTY
-        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+        return found[0] if len(found) == 1 else np.concatenate(found)  # duplicates are harmless
 
     def __len__(self) -> int:
         return len(self.owner)
@@ -166,38 +166,70 @@ class SegmentIndex:
             idx = self.tree.query(shapely.Point(lon, lat), predicate="dwithin", distance=pad)
         return idx
 
+    SMALL = 128  # candidate counts up to this are cheaper in plain Python than in NumPy
+    LOCAL_EXACT_M = 20_000.0  # below this the local frame is within ~0.3 % of the geodesic
+
     def nearest_per_owner(self, lat: float, lon: float, radius_m: float) -> list[SegmentMatch]:
         """For every owner with a line within ``radius_m``: its nearest point, nearest first."""
         idx = self.candidates(lat, lon, radius_m)
         if not len(idx):
             return []
-        seg_coords = self.coords[idx]
-        distances, t = point_segment_distances(
-            lat, lon, seg_coords[:, 0], seg_coords[:, 1], seg_coords[:, 2], seg_coords[:, 3]
-        )
-        # 1 % slack: the local frame ranks candidates, the geodesic decides the reported distance.
-        close = np.flatnonzero(distances <= radius_m * 1.01 + 1.0)
-        if not len(close):
-            return []
-        best: dict[int, int] = {}
-        for k in close.tolist():
-            owner = int(self.owner[idx[k]])
-            if owner not in best or distances[k] < distances[best[owner]]:
-                best[owner] = k
+        # 1 % slack: the local frame ranks candidates, the geodesic decides distances beyond 20 km.
+        limit = radius_m * 1.01 + 1.0
+        rows = self.coords[idx]
+        if len(idx) <= self.SMALL:
+            best = self._best_small(lat, lon, rows.tolist(), self.owner[idx].tolist(), limit)
+        else:
+            best = self._best_vector(lat, lon, rows, self.owner[idx], limit)
         matches: list[SegmentMatch] = []
-        for owner, k in best.items():
-            seg = idx[k]
-            frac = float(t[k])
-            lon1, lat1, lon2, lat2 = seg_coords[k].tolist()
+        for owner, (distance, k, frac) in best.items():
+            seg = int(idx[k])
+            lon1, lat1, lon2, lat2 = rows[k].tolist()
             plon = lon1 + frac * (lon2 - lon1)
             plat = lat1 + frac * (lat2 - lat1)
-            exact = float(WGS84.inv(lon, lat, plon, plat)[2]) if distances[k] > 0 else 0.0
-            if exact <= radius_m:
+            if distance > self.LOCAL_EXACT_M:
+                distance = float(WGS84.inv(lon, lat, plon, plat)[2])
+            if distance <= radius_m:
                 along = float(self.start_m[seg] + frac * self.length_m[seg])
-                matches.append(SegmentMatch(owner, exact, along, plat, plon))
+                matches.append(SegmentMatch(owner, distance, along, plat, plon))
         if len(matches) > 1:
             matches.sort(key=lambda m: m.distance_m)
         return matches
+
+    @staticmethod
+    def _best_small(
+        lat: float, lon: float, rows: list[list[float]], owners: list[int], limit: float
+    ) -> dict[int, tuple[float, int, float]]:
+        """owner -> (distance m, candidate position, fraction) with scalar maths (few candidates)."""
+        kx, ky = metres_per_degree(lat)
+        best: dict[int, tuple[float, int, float]] = {}
+        for k, (x1, y1, x2, y2) in enumerate(rows):
+            ax = (x1 - lon) * kx
+            ay = (y1 - lat) * ky
+            dx = (x2 - lon) * kx - ax
+            dy = (y2 - lat) * ky - ay
+            length2 = dx * dx + dy * dy
+            t = 0.0 if length2 <= 0.0 else min(1.0, max(0.0, -(ax * dx + ay * dy) / length2))
+            distance = math.hypot(ax + t * dx, ay + t * dy)
+            if distance <= limit:
+                owner = owners[k]
+                if owner not in best or distance < best[owner][0]:
+                    best[owner] = (distance, k, t)
+        return best
+
+    @staticmethod
+    def _best_vector(
+        lat: float, lon: float, rows: np.ndarray, owners: np.ndarray, limit: float
+    ) -> dict[int, tuple[float, int, float]]:
+        """Same as :meth:`_best_small`, vectorised for many candidates (large radii, dense data)."""
+        distances, t = point_segment_distances(lat, lon, rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
+        best: dict[int, tuple[float, int, float]] = {}
+        for k in np.flatnonzero(distances <= limit).tolist():
+            owner = int(owners[k])
+            distance = float(distances[k])
+            if owner not in best or distance < best[owner][0]:
+                best[owner] = (distance, k, float(t[k]))
+        return best
 
     def crossings(self, lat1: float, lon1: float, lat2: float, lon2: float) -> list[SegmentMatch]:
         """Owners whose lines the segment crosses: the first crossing per owner, in travel order.
@@ -212,27 +244,38 @@ class SegmentIndex:
             idx = self.tree.query(shapely.linestrings([[lon1, lat1], [lon2, lat2]]), predicate="intersects")
         if not len(idx):
             return []
-        px, py = lon1, lat1
         rx, ry = lon2 - lon1, lat2 - lat1
-        qx, qy = self.lon1[idx], self.lat1[idx]
-        sx, sy = self.lon2[idx] - qx, self.lat2[idx] - qy
-        denominator = rx * sy - ry * sx
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s = ((qx - px) * sy - (qy - py) * sx) / denominator  # along the track
-            u = ((qx - px) * ry - (qy - py) * rx) / denominator  # along the asset segment
         eps = 1e-12
-        ok = (denominator != 0) & (s >= -eps) & (s <= 1 + eps) & (u >= -eps) & (u <= 1 + eps)
+        hits: list[tuple[int, float, float]] = []  # (candidate position, s along track, u along asset)
+        if len(idx) <= self.SMALL:
+            for k, (qx, qy, x2, y2) in enumerate(self.coords[idx].tolist()):
+                sx, sy = x2 - qx, y2 - qy
+                denominator = rx * sy - ry * sx
+                if denominator == 0.0:
+                    continue  # parallel or degenerate: touching along a line is not a crossing
+                s = ((qx - lon1) * sy - (qy - lat1) * sx) / denominator  # along the track
+                u = ((qx - lon1) * ry - (qy - lat1) * rx) / denominator  # along the asset segment
+                if -eps <= s <= 1 + eps and -eps <= u <= 1 + eps:
+                    hits.append((k, s, u))
+        else:
+            qx, qy = self.lon1[idx], self.lat1[idx]
+            sx, sy = self.lon2[idx] - qx, self.lat2[idx] - qy
+            denominator = rx * sy - ry * sx
+            with np.errstate(invalid="ignore", divide="ignore"):
+                s = ((qx - lon1) * sy - (qy - lat1) * sx) / denominator
+                u = ((qx - lon1) * ry - (qy - lat1) * rx) / denominator
+            ok = (denominator != 0) & (s >= -eps) & (s <= 1 + eps) & (u >= -eps) & (u <= 1 + eps)
+            hits = [(k, float(s[k]), float(u[k])) for k in np.flatnonzero(ok).tolist()]
         best: dict[int, tuple[float, SegmentMatch]] = {}
-        for k in np.flatnonzero(ok):
-            seg = idx[k]
+        for k, s_k, u_k in hits:
+            seg = int(idx[k])
             owner = int(self.owner[seg])
-            sk = float(np.clip(s[k], 0.0, 1.0))
+            sk = min(1.0, max(0.0, s_k))
             if owner in best and best[owner][0] <= sk:
                 continue
-            uk = float(np.clip(u[k], 0.0, 1.0))
+            uk = min(1.0, max(0.0, u_k))
             along = float(self.start_m[seg] + uk * self.length_m[seg])
-            match = SegmentMatch(owner, 0.0, along, py + sk * ry, px + sk * rx)
-            best[owner] = (sk, match)
+            best[owner] = (sk, SegmentMatch(owner, 0.0, along, lat1 + sk * ry, lon1 + sk * rx))
         return [match for _, match in sorted(best.values(), key=lambda item: item[0])]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +40,8 @@ class FeatureProblem:
     message: str
 
     def __str__(self) -> str:
+        if self.index < 0:  # the file as a whole
+            return self.message
         who = f"feature #{self.index}" + (f" (id {self.feature_id!r})" if self.feature_id else "")
         return f"{who}: {self.message}"
 
@@ -66,9 +69,15 @@ class ParseResult:
 
 
 def read_geojson(source: str | Path | dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    """(display name, features) of a FeatureCollection, Feature, or file holding one."""
+    """(display name, features) of a FeatureCollection, Feature, or file holding one (``-`` = stdin)."""
     if isinstance(source, dict):
         name, data = "<geojson>", source
+    elif str(source) == "-":
+        name = "<stdin>"
+        try:
+            data = json.loads(sys.stdin.read())
+        except json.JSONDecodeError as exc:
+            raise GeoDataError(name, [FeatureProblem(-1, None, f"not readable as JSON ({exc})")]) from None
     else:
         name = str(source)
         try:

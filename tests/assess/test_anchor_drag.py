@@ -215,3 +215,15 @@ def test_first_event_time_is_recorded() -> None:
     feed.run(track)
     assert first_time(feed.events) is not None
     assert START[1] < feed.events[0].lon < ESTLINK_LON
+
+
+def test_drag_is_held_across_an_ais_gap_and_a_cable_crossed_while_silent_escalates() -> None:
+    """Eagle S went dark 11:35 -> 13:05 mid-drag; the crossing happened inside the gap."""
+    track = build_track([Leg(60, 8.5), Leg(35, 8.5, sog_end=6.3), Leg(200, 6.3)])
+    crossing = _crossing_time(track)
+    silent = [r for r in track if not (crossing - 45 * MINUTE <= r.t < crossing + 45 * MINUTE)]
+    events = Feed(AnchorDragDetector(), ship_type=80).run(silent)
+    back = [e for e in events if e.time >= crossing]
+    assert events[0].time < crossing - 45 * MINUTE
+    assert back and back[0].time <= crossing + 46 * MINUTE  # at reappearance, not 10 min later
+    assert back[0].detail["crossings"] == ["estlink-2"] and back[0].score > events[0].score

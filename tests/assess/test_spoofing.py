@@ -41,6 +41,7 @@ def test_one_off_bad_fix_never_fires_but_repeated_jumps_do() -> None:
         and "jump" in first.detail["anomaly_kinds"]
     )
     assert first.score < 0.6
+    assert abs(first.lat - SEA[0]) < 0.05  # located at the last accepted fix, not the wild one
     assert len(feed2.events) <= 3
 
 

@@ -99,3 +99,11 @@ def test_import_rejects_invalid_files(app: typer.Typer, tmp_path: Path) -> None:
     result = runner.invoke(app, ["areas", "import", str(bad)])
     assert result.exit_code == 1
     assert not (tmp_path / "data" / "areas.geojson").exists()
+
+
+def test_validate_reads_stdin(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["areas", "validate", "-"], input=BUNDLED_PORTS.read_text())
+    assert result.exit_code == 0, result.output
+    assert "OK <stdin>" in result.output and "74 ports" in result.output
+    result = runner.invoke(app, ["areas", "validate", "-"], input="[]")
+    assert result.exit_code == 1

@@ -58,7 +58,8 @@ def test_generate_is_deterministic_and_writes_tagged_nmea(app, folder, tmp_path)
     out1, out2 = tmp_path / "one", tmp_path / "two"
     runner = CliRunner()
     for out in (out1, out2):
-        result = runner.invoke(app, ["simulate", "generate", "tiny", "--out", str(out), "--scenarios", str(folder)])
+        args = ["simulate", "generate", "tiny", "--out", str(out), "--scenarios", str(folder)]
+        result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     first = (out1 / "tiny.nmea").read_text()
     assert first == (out2 / "tiny.nmea").read_text()
@@ -81,3 +82,12 @@ def test_run_prints_a_summary_without_assessment(app, folder):
     assert result.exit_code == 0, result.output
     assert "SIMULATED" in result.output and "230123456" in result.output and " slow" in result.output
     assert "scenario tiny" in result.output
+
+
+def test_run_with_assessment_exits_non_zero_exactly_when_the_verdict_fails(app, folder):
+    result = CliRunner().invoke(app, ["simulate", "run", "tiny", "--scenarios", str(folder)])
+    assert "alerts:" in result.output
+    verdict_ok = "PASS" in result.output
+    assert verdict_ok or "FAIL" in result.output
+    assert (result.exit_code == 0) == verdict_ok
+    assert "anchor_drag_suspected >= high for 230123456" in result.output

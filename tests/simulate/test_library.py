@@ -14,15 +14,29 @@ from seawarden.simulate.scenario import CrossSpec, load_spec
 
 NAMES = scenario_names()
 REQUIRED = {
-    "eagle_s", "eagle_s_unlisted", "yi_peng_3", "newnew_polar_bear", "vezhen", "fitburg", "loitering",
-    "ais_gap", "spoofing", "sts_rendezvous", "identity_swap", "watchlisted_transit", "normal_transit",
-    "ferry", "pilot_slowdown", "anchorage", "fishing",
+    "eagle_s",
+    "eagle_s_unlisted",
+    "yi_peng_3",
+    "newnew_polar_bear",
+    "vezhen",
+    "fitburg",
+    "loitering",
+    "ais_gap",
+    "spoofing",
+    "sts_rendezvous",
+    "identity_swap",
+    "watchlisted_transit",
+    "normal_transit",
+    "ferry",
+    "pilot_slowdown",
+    "anchorage",
+    "fishing",
 }
 NEGATIVE = {"normal_transit", "ferry", "pilot_slowdown", "anchorage", "fishing"}
 
 
 def test_library_is_complete():
-    assert REQUIRED <= set(NAMES)
+    assert set(NAMES) >= REQUIRED
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -99,4 +113,4 @@ def test_every_sentence_of_a_scenario_decodes_with_pyais():
             assert message["mmsi"] > 0
             count += 1
             pending = []
-    assert not pending and count > 5000
+    assert not pending and count > 2000

@@ -7,15 +7,36 @@ from seawarden.simulate.nmea import SentenceEncoder, nmea_checksum, tag_block
 from seawarden.simulate.vessel import Identity, SimFix, StaticReport
 
 TAGGED = re.compile(r"^\\(?P<tag>s:sim,c:(?P<c>\d+))\*(?P<tcs>[0-9A-F]{2})\\(?P<sentence>!AIVDM,.*)$")
-A = Identity(mmsi=518998865, name="EAGLE S", imo=9329760, callsign="E5U4223", ship_type=80,
-             length_m=228, beam_m=32, draught_m=12.4, destination="PORT SAID")
-B = Identity(mmsi=230012345, name="SAILOR", callsign="OH1234", ship_type=37, length_m=12, beam_m=4,
-             ais_class="B")
+A = Identity(
+    mmsi=518998865,
+    name="EAGLE S",
+    imo=9329760,
+    callsign="E5U4223",
+    ship_type=80,
+    length_m=228,
+    beam_m=32,
+    draught_m=12.4,
+    destination="PORT SAID",
+)
+B = Identity(
+    mmsi=230012345, name="SAILOR", callsign="OH1234", ship_type=37, length_m=12, beam_m=4, ais_class="B"
+)
 
 
 def fix(identity: Identity, t: float = 1_735_113_601.0) -> SimFix:
-    return SimFix(t=t, identity=identity, lat=59.91234, lon=25.55678, sog=6.3, cog=268.4, heading=262,
-                  nav_status=0, true_lat=59.91234, true_lon=25.55678, phase=None)
+    return SimFix(
+        t=t,
+        identity=identity,
+        lat=59.91234,
+        lon=25.55678,
+        sog=6.3,
+        cog=268.4,
+        heading=262,
+        nav_status=0,
+        true_lat=59.91234,
+        true_lon=25.55678,
+        phase=None,
+    )
 
 
 def test_tag_block_checksum_matches_nmea_rule():

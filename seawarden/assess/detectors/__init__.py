@@ -8,9 +8,12 @@ Motion: :mod:`.anchor_drag`, :mod:`.loitering`, :mod:`.anchored`, :mod:`.ais_gap
 from seawarden.assess.detectors.ais_gap import AisGapConfig, AisGapDetector
 from seawarden.assess.detectors.anchor_drag import AnchorDragConfig, AnchorDragDetector
 from seawarden.assess.detectors.anchored import AnchoredConfig, AnchoredDetector
+from seawarden.assess.detectors.areas import AreaConfig, AreaDetector
+from seawarden.assess.detectors.identity import IdentityConfig, IdentityDetector
 from seawarden.assess.detectors.loitering import LoiteringConfig, LoiteringDetector
 from seawarden.assess.detectors.rendezvous import RendezvousConfig, RendezvousDetector
 from seawarden.assess.detectors.spoofing import SpoofingConfig, SpoofingDetector
+from seawarden.assess.detectors.watch import WatchlistConfig, WatchlistDetector
 
 __all__ = [
     "AisGapConfig",
@@ -19,10 +22,16 @@ __all__ = [
     "AnchorDragDetector",
     "AnchoredConfig",
     "AnchoredDetector",
+    "AreaConfig",
+    "AreaDetector",
+    "IdentityConfig",
+    "IdentityDetector",
     "LoiteringConfig",
     "LoiteringDetector",
     "RendezvousConfig",
     "RendezvousDetector",
     "SpoofingConfig",
     "SpoofingDetector",
+    "WatchlistConfig",
+    "WatchlistDetector",
 ]

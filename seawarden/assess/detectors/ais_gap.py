@@ -24,7 +24,7 @@ than the floor; receivers that hear nobody else in sparse waters make every gap 
 reception gap; dead reckoning is only used for gaps up to 3 h (routes bend).
 """
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -37,6 +37,9 @@ from seawarden.assess.detectors.kinematics import (
     is_vessel_mmsi,
 )
 from seawarden.types import AlertKind, Event, iso_utc
+
+if TYPE_CHECKING:
+    from seawarden.track import Fix, VesselState
 
 SLOW_STATUSES = frozenset({1, 5})  # at anchor, moored: class A reports every 3 min
 
@@ -89,7 +92,7 @@ class AisGapDetector:
 
     # ------------------------------------------------------------------ thresholds
 
-    def threshold_s(self, state: object, last_sog: float | None, last_status: int | None) -> float:
+    def threshold_s(self, state: "VesselState", last_sog: float | None, last_status: int | None) -> float:
         """Silence that counts as a gap for this vessel after a fix with this speed/status."""
         cfg = self.config
         slow = (
@@ -103,7 +106,7 @@ class AisGapDetector:
 
     # ------------------------------------------------------------------ gap (tick)
 
-    def tick(self, state, now: float, env: AssessEnv) -> list[Event]:
+    def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         cfg = self.config
         last = state.last
         if last is None or not is_vessel_mmsi(state.mmsi):
@@ -161,7 +164,7 @@ class AisGapDetector:
             )
         ]
 
-    def _locate(self, memo: _GapMemo, state, lat: float, lon: float, env: AssessEnv) -> bool:
+    def _locate(self, memo: _GapMemo, state: "VesselState", lat: float, lon: float, env: AssessEnv) -> bool:
         """Fill the memo's area/asset context; False when the position is far from both."""
         cfg = self.config
         hit = env.geo.nearest_asset(lat, lon, cfg.asset_margin_m)
@@ -195,7 +198,7 @@ class AisGapDetector:
             return []  # silent and back far from anything we protect
         return [self._reappearance(s, prev, gap, memo)]
 
-    def _reappearance(self, s: Situation, prev, gap: float, memo: _GapMemo) -> Event:
+    def _reappearance(self, s: Situation, prev: "Fix", gap: float, memo: _GapMemo) -> Event:
         cfg = self.config
         fix = s.fix
         moved_m = haversine_m(prev.lat, prev.lon, fix.lat, fix.lon)

@@ -27,7 +27,9 @@ The baseline is the time-weighted median of the last 40 3-min buckets (2 h of co
 reporting; cleared after 2 h unseen) of SOG > 3 kn while under way, and is
 *frozen* while an anomaly is in progress so the drag does not become the new normal (up to 12 h,
 then it is relearnt: drags lasted up to ~36 h, so a very long drag at constant speed stops scoring
-the slowdown after 12 h; the alert raised earlier stands).
+the slowdown after 12 h; the alert raised earlier stands). Across an AIS gap the anomaly is *held*, not
+reset (Eagle S went dark for 90 min mid-drag): an asset crossed while silent escalates as soon as
+the ship reappears.
 
 Score (detector confidence, the risk model multiplies by its anchor-drag weight): slowdown 0.40
 (+ up to 0.10 for its size) or short dip at a crossing 0.30, divergence 0.20, course change 0.10 /
@@ -51,7 +53,7 @@ Blind spots (stated, not hidden):
 
 import math
 from array import array
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -69,6 +71,9 @@ from seawarden.assess.detectors.kinematics import (
     is_tracked_vessel,
 )
 from seawarden.types import AlertKind, Event
+
+if TYPE_CHECKING:
+    from seawarden.track import VesselState
 
 # Nav status values not assessed: 1 at anchor, 3 restricted manoeuvrability (cable laying,
 # dredging, towing), 5 moored, 6 aground, 7 engaged in fishing.
@@ -110,7 +115,6 @@ class AnchorDragConfig(BaseModel):
     uturn_s: float = Field(1200)
     recovery_s: float = Field(600, description="An anomaly ends after 10 min without any signal.")
     max_anomaly_s: float = Field(12 * 3600, description="Baseline frozen at most 12 h, then relearnt.")
-    max_fix_gap_s: float = Field(900, description="A gap longer than this restarts the sustain timers.")
     eval_interval_s: float = Field(30, description="Evaluate at most every 30 s per vessel (cost)...")
     eval_interval_far_s: float = Field(120, description="...every 2 min away from areas and assets.")
     near_asset_m: float = Field(5_000, description="Context: within 5 km of an asset.")
@@ -160,7 +164,6 @@ class _DragState:
         "frozen_baseline",
         "frozen_divergence",
         "last_eval",
-        "last_fix_t",
         "last_signal_t",
         "recent",
         "slow_since",
@@ -184,7 +187,6 @@ class _DragState:
         self.frozen_baseline: float | None = None
         self.frozen_divergence: float | None = None
         self.last_eval = -math.inf
-        self.last_fix_t: float | None = None
         self.suppressed_until = -math.inf
         self.emitted_score = 0.0
         self.emitted_assets: tuple[str, ...] = ()
@@ -223,7 +225,7 @@ class AnchorDragDetector:
 
     # ------------------------------------------------------------------ protocol
 
-    def tick(self, state: object, now: float, env: AssessEnv) -> list[Event]:
+    def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         """Anchor drag needs positions; absence of messages is the AIS-gap detector's business."""
         return []
 
@@ -232,18 +234,16 @@ class AnchorDragDetector:
         if fix is None or not self._assessable(s):
             return []
         cfg = self.config
+        if s.port is not None or fix.nav_status in NOT_UNDER_WAY_STATUSES:
+            # In port or declared at anchor/fishing/restricted: nothing to compare, nothing to learn,
+            # and the memory is freed (a ship leaving port learns its new cruise speed afresh).
+            s.state.scratch.pop(self.name, None)
+            return []
         st = s.state.scratch.get(self.name)
         if st is None:
+            if fix.sog is None or fix.sog <= cfg.cruise_min_kn:
+                return []  # nothing to learn yet: no memory for stopped vessels
             st = s.state.scratch[self.name] = _DragState(cfg)
-        if s.port is not None or fix.nav_status in NOT_UNDER_WAY_STATUSES:
-            # In port or declared at anchor/fishing/restricted: nothing to compare, nothing to learn.
-            if st.anomaly_since is not None:
-                st.end_anomaly()
-            st.last_fix_t = fix.t
-            return []
-        if st.last_fix_t is not None and fix.t - st.last_fix_t > cfg.max_fix_gap_s:
-            st.slow_since = st.diverge_since = None  # the sustain timers need fresh evidence
-        st.last_fix_t = fix.t
         self._record_crossings(st, s)
         self._learn(st, fix.t, fix.sog, fix.cog, fix.heading)
         near = bool(s.areas or s.near_assets or s.crossings)
@@ -347,16 +347,16 @@ class AnchorDragDetector:
         )
         baseline = self._baseline(st)
 
-        slow = False
+        # Without 2 min of fresh samples (e.g. just back from an AIS gap) nothing is decided: the
+        # state is held, so a drag seen before a gap is still a drag when the ship reappears.
+        slow = recent is None and st.slow_since is not None
         drop_kn = drop_pct = 0.0
         if recent is not None and baseline is not None and recent > cfg.min_drag_kn:
             drop_kn = baseline - recent
             drop_pct = 100.0 * drop_kn / baseline if baseline > 0 else 0.0
             slow = drop_pct >= cfg.drop_pct and drop_kn >= cfg.drop_kn
             if slow and st.anomaly_since is None:
-                share = st.baseline.fraction_at_or_below(
-                    recent + cfg.previous_speed_tolerance_kn, now - cfg.baseline_window_s
-                )
+                share = st.baseline.fraction_at_or_below(recent + cfg.previous_speed_tolerance_kn)
                 slow = share < cfg.previous_speed_share  # else: back to a speed it held before
         st.slow_since = (st.slow_since or now) if slow else None
 
@@ -379,8 +379,10 @@ class AnchorDragDetector:
                 st.frozen_baseline = baseline
                 st.frozen_divergence = div_base
             st.last_signal_t = now
-        elif st.anomaly_since is not None and (
-            st.last_signal_t is None or now - st.last_signal_t >= cfg.recovery_s
+        elif (
+            st.anomaly_since is not None
+            and recent is not None  # recovery needs fresh evidence of normal speed
+            and (st.last_signal_t is None or now - st.last_signal_t >= cfg.recovery_s)
         ):
             st.end_anomaly()
         if st.anomaly_since is not None and now - st.anomaly_since > cfg.max_anomaly_s:

@@ -24,7 +24,7 @@ Blind spots: a vessel that anchors with AIS off (AIS-gap detector), or anchors j
 jittering > 100 m is not seen as stationary.
 """
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -37,6 +37,9 @@ from seawarden.assess.detectors.kinematics import (
     is_tracked_vessel,
 )
 from seawarden.types import AlertKind, Event
+
+if TYPE_CHECKING:
+    from seawarden.track import VesselState
 
 AT_ANCHOR_STATUSES = frozenset({1, 5})
 STATUS_WORDS = {1: "at anchor", 5: "moored"}
@@ -82,7 +85,7 @@ class AnchoredDetector:
     def __init__(self, config: AnchoredConfig | None = None) -> None:
         self.config = config or AnchoredConfig()
 
-    def tick(self, state: object, now: float, env: AssessEnv) -> list[Event]:
+    def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         return []
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:

@@ -28,7 +28,7 @@ Blind spots: loitering with AIS off (the AIS-gap detector), beyond ``radius_m``,
 ``min_duration_s``; within ports/anchorages nothing is assessed.
 """
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -45,6 +45,9 @@ from seawarden.assess.detectors.kinematics import (
     is_tracked_vessel,
 )
 from seawarden.types import AlertKind, Event
+
+if TYPE_CHECKING:
+    from seawarden.track import VesselState
 
 ANCHORED_STATUSES = frozenset({1, 5})  # at anchor, moored: reported by the anchored detector
 
@@ -124,7 +127,7 @@ class LoiteringDetector:
     def __init__(self, config: LoiteringConfig | None = None) -> None:
         self.config = config or LoiteringConfig()
 
-    def tick(self, state: object, now: float, env: AssessEnv) -> list[Event]:
+    def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         return []
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:

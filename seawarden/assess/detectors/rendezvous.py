@@ -22,7 +22,7 @@ wider than 500 m, and pairs where neither vessel sends a fix while slow.
 
 import math
 from statistics import median
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -37,6 +37,9 @@ from seawarden.assess.detectors.kinematics import (
     is_vessel_mmsi,
 )
 from seawarden.types import AlertKind, Event
+
+if TYPE_CHECKING:
+    from seawarden.track import VesselState
 
 NOT_STS_TYPES = TUG_TOWING | PILOT_SAR_TENDER_LAW | MILITARY
 
@@ -88,7 +91,7 @@ class RendezvousDetector:
     def __init__(self, config: RendezvousConfig | None = None) -> None:
         self.config = config or RendezvousConfig()
 
-    def tick(self, state: object, now: float, env: AssessEnv) -> list[Event]:
+    def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         return []
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
@@ -137,7 +140,7 @@ class RendezvousDetector:
             events.extend(self._judge(s, env, other, pair))
         return events
 
-    def _judge(self, s: Situation, env: AssessEnv, other, pair: _Pair) -> list[Event]:
+    def _judge(self, s: Situation, env: AssessEnv, other: "VesselState", pair: _Pair) -> list[Event]:
         cfg = self.config
         duration_s = pair.last_t - pair.first_t
         milestone = sum(1 for h in cfg.milestones_h if duration_s >= h * 3600)
@@ -203,7 +206,7 @@ class RendezvousDetector:
             )
         return events
 
-    def _mirror(self, other, own_mmsi: int, pair: _Pair) -> _Pair | None:
+    def _mirror(self, other: "VesselState", own_mmsi: int, pair: _Pair) -> _Pair | None:
         """The partner's view of this pair, created if missing so it does not report it again."""
         scratch = getattr(other, "scratch", None)
         if scratch is None:

@@ -30,7 +30,7 @@ than the track's history covers; co-location is checked at most every 5 min per 
 import itertools
 import math
 from collections import deque
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -46,6 +46,9 @@ from seawarden.assess.detectors.kinematics import (
     is_vessel_mmsi,
 )
 from seawarden.types import AlertKind, Event
+
+if TYPE_CHECKING:
+    from seawarden.track import Fix, FixTrack, VesselState
 
 FLAG_ANOMALIES = ("jump", "on_land", "shared_mmsi")
 
@@ -88,20 +91,27 @@ class _SpoofMemo:
         "emitted_score",
         "last_circle_eval",
         "last_coloc_eval",
+        "maxlen",
         "mismatch_run",
         "mismatch_since",
         "pair_anchor",
     )
 
     def __init__(self, maxlen: int) -> None:
-        self.anomalies: deque[tuple[float, str]] = deque(maxlen=maxlen)
-        self.emitted_kinds: set[str] = set()
+        self.maxlen = maxlen
+        self.anomalies: deque[tuple[float, str]] | None = None  # created on the first anomaly
+        self.emitted_kinds: tuple[str, ...] = ()
         self.emitted_score = 0.0
         self.last_circle_eval = -math.inf
         self.last_coloc_eval = -math.inf
         self.mismatch_run = 0
         self.mismatch_since: float | None = None
         self.pair_anchor: tuple[float, float, float, float | None] | None = None  # t, lat, lon, sog
+
+    def note(self, t: float, kind: str) -> None:
+        if self.anomalies is None:
+            self.anomalies = deque(maxlen=self.maxlen)
+        self.anomalies.append((t, kind))
 
 
 class SpoofingDetector:
@@ -113,7 +123,7 @@ class SpoofingDetector:
     def __init__(self, config: SpoofingConfig | None = None) -> None:
         self.config = config or SpoofingConfig()
 
-    def tick(self, state: object, now: float, env: AssessEnv) -> list[Event]:
+    def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         return []
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
@@ -129,24 +139,26 @@ class SpoofingDetector:
             memo = s.state.scratch[self.name] = _SpoofMemo(cfg.max_anomalies_kept)
         now = s.now
         for flag in sorted(flags):
-            memo.anomalies.append((now, flag))
+            memo.note(now, flag)
         strong: dict[str, dict] = {}
         fix = s.fix
         if fix is not None:
             if self._sog_mismatch(memo, fix):
-                memo.anomalies.append((now, "sog_mismatch"))
+                memo.note(now, "sog_mismatch")
             if now - memo.last_circle_eval >= cfg.circle_eval_interval_s:
                 memo.last_circle_eval = now
                 circle = self._circle(s.state.track)
                 if circle is not None:
-                    memo.anomalies.append((now, "circle"))
+                    memo.note(now, "circle")
                     strong["circle"] = circle
             if s.port is None and now - memo.last_coloc_eval >= cfg.colocated_eval_interval_s:
                 memo.last_coloc_eval = now
                 others = self._colocated(s, env)
                 if len(others) >= cfg.colocated_min_others:
-                    memo.anomalies.append((now, "colocated"))
+                    memo.note(now, "colocated")
                     strong["colocated"] = {"colocated_mmsis": others, "colocated_radius_m": cfg.colocated_m}
+        if memo.anomalies is None or (not flags and not strong and memo.anomalies[-1][0] != now):
+            return []  # nothing new this message: nothing to (re-)emit
         recent = [(t, k) for t, k in memo.anomalies if t >= now - cfg.window_s]
         if len(recent) < cfg.min_anomalies and not strong:
             return []
@@ -160,19 +172,23 @@ class SpoofingDetector:
         if "colocated" in strong:
             score = max(score, cfg.colocated_score)
         kinds = sorted({k for _, k in recent})
-        new_kind = set(kinds) - memo.emitted_kinds
+        new_kind = set(kinds) - set(memo.emitted_kinds)
         if memo.emitted_score > 0 and not new_kind and score < memo.emitted_score + cfg.score_step - 1e-9:
             return []
-        memo.emitted_kinds |= set(kinds)
+        memo.emitted_kinds = tuple(sorted(set(memo.emitted_kinds) | set(kinds)))
         memo.emitted_score = max(memo.emitted_score, score)
-        lat = fix.lat if fix is not None else msg.lat
-        lon = fix.lon if fix is not None else msg.lon
+        # Locate the event at the last *accepted* position; a rejected one is only evidence.
+        where = fix if fix is not None else s.state.last
+        lat = where.lat if where is not None else msg.lat
+        lon = where.lon if where is not None else msg.lon
         detail: dict = {
             "anomalies": len(recent),
             "anomaly_kinds": kinds,
             "window_min": round(cfg.window_s / 60),
             "min_anomalies": cfg.min_anomalies,
         }
+        if fix is None and msg.lat is not None and msg.lon is not None:
+            detail["reported_lat"], detail["reported_lon"] = round(msg.lat, 6), round(msg.lon, 6)
         for extra in strong.values():
             detail.update(extra)
         return [
@@ -192,7 +208,7 @@ class SpoofingDetector:
 
     # ------------------------------------------------------------------ evidence
 
-    def _sog_mismatch(self, memo: _SpoofMemo, fix) -> bool:
+    def _sog_mismatch(self, memo: _SpoofMemo, fix: "Fix") -> bool:
         """True once when reported SOG disagrees with implied speed over a sustained run of pairs."""
         cfg = self.config
         anchor = memo.pair_anchor
@@ -224,17 +240,18 @@ class SpoofingDetector:
             return True
         return False
 
-    def _circle(self, track) -> dict | None:
+    def _circle(self, track: "FixTrack | None") -> dict | None:
         """Circle-spoofing test on the tracker's recent fixes (no extra memory)."""
         cfg = self.config
         if track is None or len(track) < cfg.circle_min_fixes:
             return None
-        fixes = track[-48:]
-        # Cheap gate before any fitting: a (nearly) straight track is not a circle.
-        probe = fixes[:: max(1, len(fixes) // 6)] + [fixes[-1]]
+        n = min(len(track), 48)
+        # Cheap gate before any fitting (7 fixes, not 48): a (nearly) straight track is no circle.
+        probe = [track[k] for k in range(-n, 0, max(1, n // 6))] + [track[-1]]
         path = sum(haversine_m(a.lat, a.lon, b.lat, b.lon) for a, b in itertools.pairwise(probe))
-        if path <= 0 or haversine_m(fixes[0].lat, fixes[0].lon, fixes[-1].lat, fixes[-1].lon) > 0.9 * path:
+        if path <= 0 or haversine_m(probe[0].lat, probe[0].lon, probe[-1].lat, probe[-1].lon) > 0.9 * path:
             return None
+        fixes = track[-n:]
         lat0 = fixes[-1].lat
         kx = 111_320.0 * math.cos(math.radians(lat0))
         x = np.array([f.lon for f in fixes]) * kx
