@@ -52,10 +52,10 @@ class AssessConfig(BaseModel):
         "reaches ~0.3 km; 5 km leaves 20 min of warning at 8 kn).",
     )
     asset_probe_m: float = Field(
-        20_000.0,
+        10_000.0,
         gt=0,
-        description="Far from assets, probe this wide and skip asset look-ups until the vessel has moved "
-        "(probe - radius): exact, and 15 km is ~50 min at 10 kn.",
+        description="Far from assets, probe this wide, then skip asset look-ups until the vessel has moved "
+        "(probe - radius): exact; 10 km measured fastest on a Baltic-wide synthetic mix.",
     )
     tick_interval_s: float = Field(60.0, ge=0, description="Time-driven checks run at most once a minute.")
     watch_keep_s: float = Field(

@@ -108,24 +108,23 @@ def normalise_flag_name(name: str) -> str:
     return " ".join(w for w in words if w not in {"the", "of"})
 
 
+_NORMALISED_TO_CODE = {normalise_flag_name(n): c for n, c in _NAME_TO_CODE.items()}
+
+
 def flag_risk(code: str | None = None, name: str | None = None) -> FlagRisk | None:
-    """The table entry for a flag given as ISO alpha-2 code and/or country name, if listed."""
-    if code:
-        entry = HIGH_RISK_FLAGS.get(code.strip().upper())
-        if entry is not None:
-            return entry
-    if name:
-        lowered = name.strip().lower()
-        found = _NAME_TO_CODE.get(lowered)
-        if found is None:
-            normalised = normalise_flag_name(name)
-            found = next(
-                (c for n, c in _NAME_TO_CODE.items() if normalise_flag_name(n) == normalised),
-                None,
-            )
-        if found is not None:
-            return HIGH_RISK_FLAGS[found]
-    return None
+    """The table entry for a flag given as ISO alpha-2 code and/or country name, if listed.
+
+    A known two-letter code decides alone (cheap: this runs on every risk assessment); the name is
+    only consulted when no code is given.
+    """
+    if code and len(code.strip()) == 2:
+        return HIGH_RISK_FLAGS.get(code.strip().upper())
+    if not name:
+        return None
+    found = _NAME_TO_CODE.get(name.strip().lower())
+    if found is None:
+        found = _NORMALISED_TO_CODE.get(normalise_flag_name(name))
+    return HIGH_RISK_FLAGS[found] if found is not None else None
 
 
 def same_flag(a: str | None, b: str | None) -> bool | None:

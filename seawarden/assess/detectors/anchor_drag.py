@@ -11,8 +11,9 @@ The heart of SeaWarden. In every Baltic cable incident the AIS navigational stat
    ~11 -> 9.5 kn (-14 %) for ~5 min exactly over Balticconnector.
 2. **Heading vs COG divergence** (crabbing) 8 deg beyond the vessel's usual offset for 10 min: the
    autopilot compensating the anchor's pull (Vezhen: "starts to slow down and turn, but the
-   autopilot compensates"). Compared with the vessel's own baseline offset, because gyro/heading
-   sensor misalignment and currents give many ships a steady offset of a few degrees.
+   autopilot compensates"). Compared with the vessel's own usual offset (a 30-min time-EWMA of
+   clipped samples), because gyro/heading sensor misalignment and currents give many ships a
+   steady offset of a few degrees.
 3. **Conspicuous course changes / U-turn** (>= 45 deg within 10 min, >= 150 deg within 20 min):
    Yi Peng 3 "lost speed and made conspicuous course changes" at each crossing.
 4. **Asset crossings while anomalous** (``s.crossings``): each crossing escalates (new event);
@@ -23,7 +24,7 @@ The heart of SeaWarden. In every Baltic cable incident the AIS navigational stat
    the cable (drags ran 90-330 km: hours of warning). Accidental drags (Vezhen, Fitburg) alert the
    same way: the behaviour is what endangers the cable.
 
-The baseline is the time-weighted median of the last 40 3-min buckets (2 h of continuous
+The baseline is the time-weighted median of the last 24 5-min buckets (2 h of continuous
 reporting; cleared after 2 h unseen) of SOG > 3 kn while under way, and is
 *frozen* while an anomaly is in progress so the drag does not become the new normal (up to 12 h,
 then it is relearnt: drags lasted up to ~36 h, so a very long drag at constant speed stops scoring
@@ -66,7 +67,9 @@ from seawarden.assess.detectors.kinematics import (
     RollingSeries,
     abs_angle_diff_deg,
     angle_diff_deg,
+    ewma,
     haversine_m,
+    initial_bearing_deg,
     is_heavy_anchor_type,
     is_tracked_vessel,
 )
@@ -86,7 +89,7 @@ class AnchorDragConfig(BaseModel):
 
     cruise_min_kn: float = Field(3.0, description="Only SOG above this feeds the cruise baseline.")
     baseline_window_s: float = Field(2 * 3600, description="Baseline = time-weighted median over 2 h.")
-    baseline_bucket_s: float = Field(180, description="Baseline stored as 3-min buckets (40 per vessel).")
+    baseline_bucket_s: float = Field(300, description="Baseline stored as 5-min buckets (24 per vessel).")
     min_baseline_s: float = Field(
         30 * 60, description="Blind spot: no slowdown signal before 30 min of history."
     )
@@ -108,6 +111,8 @@ class AnchorDragConfig(BaseModel):
     divergence_deg: float = Field(
         8.0, description="Heading-COG offset beyond the usual one (Vezhen crabbing)."
     )
+    divergence_tau_s: float = Field(1800, description="Usual offset learnt as a 30-min time-EWMA...")
+    divergence_clip_deg: float = Field(20.0, description="...of samples clipped to +-20 deg.")
     divergence_no_baseline_deg: float = Field(12.0, description="Without an offset baseline: absolute limit.")
     course_change_deg: float = Field(45.0, description="Conspicuous course change within course_change_s.")
     course_change_s: float = Field(600)
@@ -120,6 +125,12 @@ class AnchorDragConfig(BaseModel):
     near_asset_m: float = Field(5_000, description="Context: within 5 km of an asset.")
     area_margin_m: float = Field(20_000, description="Context: within 20 km of an area of interest.")
     port_approach_m: float = Field(10_000, description="Suppress within 10 km of a port (pilot, approach).")
+    destination_approach_m: float = Field(
+        30_000,
+        description="Suppress within 30 km of the port the vessel is bound for (named in its AIS "
+        "destination) when that port lies ahead: pilot boarding grounds in the Gulf of Finland lie 10-20 km out.",
+    )
+    approach_cone_deg: float = Field(60, description="'Ahead' = bearing to the port within 60 deg of COG.")
     min_score: float = Field(0.5, description="Emit from 0.5: a sustained slowdown in an area is medium.")
     score_step: float = Field(0.1, description="Re-emit when the score rises by this much.")
     milestones_min: tuple[int, ...] = Field((60, 120, 240, 480), description="Re-emit at these durations.")
@@ -144,7 +155,7 @@ class AnchorDragConfig(BaseModel):
 
 
 class _DragState:
-    """Per-vessel memory: slots and typed arrays (~1.5 KB per vessel after hours of reports)."""
+    """Per-vessel memory: slots and typed arrays (measured ~3 KB per vessel with heading, ~2.3 KB without)."""
 
     __slots__ = (
         "anomaly_since",
@@ -153,9 +164,10 @@ class _DragState:
         "course_t",
         "course_v",
         "crossings",
-        "div_cache",
+        "div_base",
+        "div_covered_s",
+        "div_last_t",
         "diverge_since",
-        "divergence_base",
         "divergence_recent",
         "emitted_assets",
         "emitted_crossings",
@@ -173,10 +185,11 @@ class _DragState:
     def __init__(self, cfg: AnchorDragConfig) -> None:
         self.baseline = _baseline_series(cfg)
         self.recent = _recent_series(cfg)
-        self.divergence_base: RollingSeries | None = None  # created when heading data arrives
         self.divergence_recent: RollingSeries | None = None
         self.base_cache: tuple[int, float | None] = (-1, None)  # (series version, baseline)
-        self.div_cache: tuple[int, float | None] = (-1, None)
+        self.div_base: float | None = None  # usual heading-COG offset: clipped time-EWMA
+        self.div_covered_s = 0.0
+        self.div_last_t: float | None = None
         self.course_t = array("d")  # one course a minute over the last uturn_s
         self.course_v = array("f")
         self.crossings: list[tuple[float, str]] | None = None  # (time, asset id), bounded
@@ -284,17 +297,15 @@ class AnchorDragDetector:
             divergence = angle_diff_deg(heading, cog)
             if st.divergence_recent is None:
                 st.divergence_recent = _recent_series(cfg)
-                st.divergence_base = _baseline_series(cfg)
             st.divergence_recent.add(t, divergence)
         if st.anomaly_since is None and sog > cfg.cruise_min_kn:
             last = st.baseline.last_time
             if last is not None and t - last > cfg.baseline_window_s:
                 st.baseline.clear()  # hours unseen: the old cruise speed is stale
-                if st.divergence_base is not None:
-                    st.divergence_base.clear()
+                st.div_base, st.div_covered_s = None, 0.0
             st.baseline.add(t, sog)
-            if divergence is not None and st.divergence_base is not None:
-                st.divergence_base.add(t, divergence)
+            if divergence is not None:
+                self._learn_divergence(st, t, divergence)
         if cog is not None and moving and (not st.course_t or t - st.course_t[-1] >= 60):
             st.course_t.append(t)
             st.course_v.append(cog)
@@ -313,17 +324,20 @@ class AnchorDragDetector:
             st.base_cache = (series.version, series.median(include_open=False) if enough else None)
         return st.base_cache[1]
 
+    def _learn_divergence(self, st: _DragState, t: float, divergence: float) -> None:
+        """Usual offset as a time-EWMA; samples clipped so turns (heading lags COG) barely move it."""
+        cfg = self.config
+        dt = cfg.baseline_bucket_s if st.div_last_t is None else min(t - st.div_last_t, cfg.baseline_bucket_s)
+        st.div_last_t = t
+        clipped = max(-cfg.divergence_clip_deg, min(cfg.divergence_clip_deg, divergence))
+        st.div_base = ewma(st.div_base, clipped, dt, cfg.divergence_tau_s)
+        st.div_covered_s += max(dt, 0.0)
+
     def _divergence_baseline(self, st: _DragState) -> float | None:
         """The vessel's usual heading-COG offset (sensor misalignment, steady current)."""
         if st.frozen_divergence is not None:
             return st.frozen_divergence
-        series = st.divergence_base
-        if series is None:
-            return None
-        if st.div_cache[0] != series.version:
-            enough = series.covered_s(include_open=False) >= self.config.min_baseline_s
-            st.div_cache = (series.version, series.median(include_open=False) if enough else None)
-        return st.div_cache[1]
+        return st.div_base if st.div_covered_s >= self.config.min_baseline_s else None
 
     def _course_change(self, st: _DragState, now: float) -> float:
         """Largest course change (deg) within course_change_s; U-turns are judged on uturn_s."""
@@ -388,8 +402,7 @@ class AnchorDragDetector:
         if st.anomaly_since is not None and now - st.anomaly_since > cfg.max_anomaly_s:
             st.end_anomaly()
             st.baseline.clear()
-            if st.divergence_base is not None:
-                st.divergence_base.clear()
+            st.div_base, st.div_covered_s = None, 0.0
 
         course_change = self._course_change(st, now)
         sustained_slow = st.slow_since is not None and now - st.slow_since >= cfg.sustain_s
@@ -427,6 +440,8 @@ class AnchorDragDetector:
             # Without a speed/crabbing anomaly only a course change right at a crossing counts.
             crossings = [(t, a) for t, a in crossings if t >= now - cfg.crossing_window_s]
             if not (turned and crossings):
+                if st.anomaly_since is None and st.emitted_score > 0:
+                    st.end_anomaly()  # a turn-at-crossing finding is over: forget what was emitted
                 return []
         assets = sorted({a for _, a in crossings})
         if crossings:
@@ -442,10 +457,11 @@ class AnchorDragDetector:
         context = self._context(s, env)
         if context is None:
             return []
-        if self._near_port(env, s.fix.lat, s.fix.lon):
+        if self._near_port(env, s.fix.lat, s.fix.lon) or self._bound_for_port_ahead(s, env):
             st.suppressed_until = now + cfg.recovery_s
             return []
-        signals.append("near_infrastructure")
+        area_id, asset_id, asset_m = context
+        signals.append("in_area" if s.areas else "near_asset" if asset_id is not None else "near_area")
         score = min(1.0, (score + cfg.w_context) * factor)
         if score < cfg.min_score:
             return []
@@ -463,7 +479,6 @@ class AnchorDragDetector:
         st.emitted_assets = tuple(sorted(set(st.emitted_assets) | set(assets)))
         st.emitted_crossings = len(crossings)
         st.emitted_milestone = milestone
-        area_id, asset_id, asset_m = context
         detail = {
             "signals": signals,
             "sog_kn": _r(recent),
@@ -534,6 +549,54 @@ class AnchorDragDetector:
             if haversine_m(lat, lon, port.lat, port.lon) <= port.radius_m + margin:
                 return True
         return False
+
+    def _bound_for_port_ahead(self, s: Situation, env: AssessEnv) -> bool:
+        """Slowing for the port named in the AIS destination, which lies ahead (pilot, approach)."""
+        fix = s.fix
+        words = _destination_words(s.state.identity.destination)
+        if fix is None or not words or fix.cog is None:
+            return False
+        reach = self.config.destination_approach_m
+        for port in env.geo.ports:
+            if abs(port.lat - fix.lat) * 111_000 > port.radius_m + reach:
+                continue
+            if not words & _destination_words(port.name):
+                continue
+            if haversine_m(fix.lat, fix.lon, port.lat, port.lon) > port.radius_m + reach:
+                continue
+            bearing = initial_bearing_deg(fix.lat, fix.lon, port.lat, port.lon)
+            if abs_angle_diff_deg(bearing, fix.cog) <= self.config.approach_cone_deg:
+                return True
+        return False
+
+
+def _destination_words(text: str | None) -> set[str]:
+    """Upper-case words of 4+ letters: 'MUUGA', 'EE MUG > TALLINN' -> {'MUUGA'}, {'TALLINN'}."""
+    if not text:
+        return set()
+    cleaned = "".join(ch if ch.isalpha() else " " for ch in text.upper())
+    return {word for word in cleaned.split() if len(word) >= 4 and word not in _GENERIC_PORT_WORDS}
+
+
+_GENERIC_PORT_WORDS = frozenset(
+    {
+        "PORT",
+        "HARBOUR",
+        "HARBOR",
+        "ANCHORAGE",
+        "CITY",
+        "SOUTH",
+        "NORTH",
+        "WEST",
+        "EAST",
+        "OLD",
+        "TERMINAL",
+        "ROADS",
+        "FOR",
+        "ORDERS",
+        "OIL",
+    }
+)
 
 
 def _r(value: float | None) -> float | None:
