@@ -13,11 +13,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from seawarden.alerts.config import AlertConfig
 from seawarden.assess.config import AssessConfig
+from seawarden.decode import DecodeConfig
 from seawarden.geo import GeoConfig, GeoContext, installed_areas_path
 from seawarden.track import TrackConfig
 
@@ -26,19 +27,13 @@ class ConfigError(ValueError):
     """A configuration file or variable is unusable; the message says which and how to fix it."""
 
 
-class DecodeSettings(BaseModel):
-    """Framing and reassembly settings."""
-
-    multipart_timeout_s: float = Field(
-        60.0, gt=0, description="A multipart group not complete after this long is rejected (incomplete_multipart)."
-    )
-
-
 class GeoSettings(GeoConfig):
     """Which geography to watch, and the geo query settings. ``None`` files mean the defaults."""
 
     areas: str | None = Field(
-        None, description="GeoJSON of areas of interest (default: `seawarden areas import`ed, else the bundled 22)."
+        None,
+        description="GeoJSON of areas of interest "
+        "(default: the one `seawarden areas import` saved, else the bundled 22).",
     )
     infrastructure: str | None = Field(None, description="GeoJSON of cables/pipelines (default: bundled).")
     ports: str | None = Field(None, description="GeoJSON of ports/anchorages (points with radius_m).")
@@ -67,7 +62,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SEAWARDEN_", env_nested_delimiter="__", extra="forbid")
 
     data_dir: Path = Field(default_factory=default_data_dir)
-    decode: DecodeSettings = Field(default_factory=DecodeSettings)
+    decode: DecodeConfig = Field(default_factory=DecodeConfig)
     geo: GeoSettings = Field(default_factory=GeoSettings)
     track: TrackConfig = Field(default_factory=TrackConfig)
     assess: AssessConfig = Field(default_factory=AssessConfig)
@@ -82,7 +77,8 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Environment beats the file (passed as init kwargs): operators override one value without editing files.
+        # Environment beats the file (passed as init kwargs):
+        # operators override one value without editing files.
         return (env_settings, init_settings)
 
     @classmethod

@@ -98,9 +98,7 @@ def replay(
     progress_every: int = 200_000,
 ) -> ReplayResult:
     """Run ``paths`` through ``pipeline``; write each alert record to ``alerts_out`` as it happens."""
-    decoder = Decoder(
-        multipart_timeout_s=pipeline.settings.decode.multipart_timeout_s, on_reject=on_reject
-    )
+    decoder = Decoder(multipart_timeout_s=pipeline.settings.decode.multipart_timeout_s, on_reject=on_reject)
     pacer = _Pacer(speed)
     emitted: list[Alert] = []
 
@@ -113,11 +111,9 @@ def replay(
             alerts_out.flush()
 
     start = time.perf_counter()
-    count = 0
-    for msg in read_messages(paths, decoder=decoder):
+    for count, msg in enumerate(read_messages(paths, decoder=decoder), start=1):
         pacer.wait(msg.timestamp)
         emit(pipeline.process(msg))
-        count += 1
         if progress is not None and count % progress_every == 0:
             progress(decoder.stats, pipeline.stats)
     emit(pipeline.finish())

@@ -26,12 +26,25 @@ DEFAULT_KIND_CEILING: dict[str, float] = {
 }
 
 
+#: Kinds that say where a vessel is, not what it does. They fold into one "presence" alert per vessel
+#: and incident (kind = the strongest of them so far), so a watch-listed tanker crossing three areas is
+#: one alert that grows, not fifteen. Order = strength.
+PRESENCE_KINDS: tuple[AlertKind, ...] = (
+    AlertKind.WATCHLIST_IN_AREA,
+    AlertKind.WATCHLIST_APPROACHING,
+    AlertKind.AREA_DWELL,
+    AlertKind.AREA_ENTRY,
+    AlertKind.AREA_EXIT,
+)
+
+
 class AlertConfig(BaseModel):
     """Thresholds of the alert layer (see README, "Alerts")."""
 
     min_severity: Severity = Field(
         Severity.LOW,
-        description="Alerts below this severity are not emitted (their events still count in the vessel's risk).",
+        description="Alerts below this severity are not emitted "
+        "(their events still count in the vessel's risk).",
     )
     incident_window_s: float = Field(
         6 * 3600.0,
@@ -41,17 +54,31 @@ class AlertConfig(BaseModel):
     update_interval_s: float = Field(
         900.0,
         ge=0,
-        description="An open alert with new evidence is re-sent at most this often, unless its severity rises "
+        description="An open alert with new evidence is re-sent at most this often, "
+        "unless its severity rises "
         "or a new asset/area appears in its evidence (those go out at once).",
     )
-    max_evidence: int = Field(40, ge=1, description="Evidence items kept per alert (first and newest are kept).")
+    max_evidence: int = Field(
+        40, ge=1, description="Evidence items kept per alert (first and newest are kept)."
+    )
+    presence_min_severity: Severity = Field(
+        Severity.MEDIUM,
+        description="Presence alerts (entries, dwell, watch-listed approach) only for vessels assessed "
+        "at least this risky: every vessel entering an area is assessed, few deserve a person's attention.",
+    )
+    presence_max_severity: Severity = Field(
+        Severity.MEDIUM,
+        description="Being somewhere is never high on its own: high and critical are kept for behaviour "
+        "(a listed tanker transiting normally must not sound the alarm; the same tanker slowing over a cable "
+        "does, through its anchor-drag alert).",
+    )
     kind_ceiling: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_KIND_CEILING))
     releasability: list[str] = Field(
         default_factory=lambda: ["JEF", "NATO"],
         description="Communities that may see an alert unless a policy says otherwise.",
     )
 
-    @field_validator("min_severity", mode="before")
+    @field_validator("min_severity", "presence_min_severity", "presence_max_severity", mode="before")
     @classmethod
     def _parse_severity(cls, value: object) -> Severity:
         if isinstance(value, str):

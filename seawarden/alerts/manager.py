@@ -4,8 +4,12 @@ Why a separate layer: detectors speak in findings ("speed 26 % below cruise for 
 need one alert per vessel and incident that grows with evidence and escalates, without a flood of
 near-duplicates at 3 a.m. Rules (documented in the README):
 
-* one open alert per (vessel, kind); evidence of the same kind within ``incident_window_s`` of the
-  last evidence joins it, later evidence opens a new incident;
+* one open alert per (vessel, kind) for behaviour findings; evidence of the same kind within
+  ``incident_window_s`` of the last evidence joins it, later evidence opens a new incident;
+* the presence kinds (area entry/dwell/exit, watch-listed approach/in area) fold into one
+  ``presence`` alert per vessel and incident whose kind is the strongest seen; it is sent only for
+  vessels assessed at least ``presence_min_severity`` and never above ``presence_max_severity``:
+  high and critical are for behaviour, not for being somewhere;
 * alert risk = max(vessel risk, kind ceiling x event score); severity follows risk bands
   (:meth:`Severity.from_risk`), and never goes down within an incident;
 * an alert is emitted when it opens (at or above ``min_severity``), at once when its severity rises
@@ -21,17 +25,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from seawarden.alerts.config import AlertConfig
+from seawarden.alerts.config import PRESENCE_KINDS, AlertConfig
 from seawarden.types import Alert, AlertKind, Event, Severity
 
 if TYPE_CHECKING:
     from seawarden.track import VesselState
 
 
-def alert_id(kind: AlertKind | str, mmsi: int, first_time: float) -> str:
-    """Deterministic, readable id: ``<kind>-<mmsi>-<UTC yyyymmddThhmmssZ>``."""
+#: Family name (and id prefix) of the alerts that fold the presence kinds together.
+PRESENCE_FAMILY = "presence"
+
+
+def alert_id(family: AlertKind | str, mmsi: int, first_time: float) -> str:
+    """Deterministic, readable id: ``<kind or family>-<mmsi>-<UTC yyyymmddThhmmssZ>``."""
     stamp = datetime.fromtimestamp(first_time, tz=UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"{kind}-{mmsi}-{stamp}"
+    return f"{family}-{mmsi}-{stamp}"
 
 
 @dataclass(slots=True)
@@ -59,7 +67,10 @@ def risk_breakdown(state: VesselState | None) -> list[dict[str, Any]]:
         if isinstance(item, dict):
             out.append(dict(item))
             continue
-        entry = {"factor": getattr(item, "factor", "?"), "points": round(float(getattr(item, "points", 0.0)), 1)}
+        entry = {
+            "factor": getattr(item, "factor", "?"),
+            "points": round(float(getattr(item, "points", 0.0)), 1),
+        }
         detail = getattr(item, "detail", None)
         if detail:
             entry["detail"] = detail
@@ -91,7 +102,9 @@ class AlertManager:
 
     def flush(self) -> list[Alert]:
         """End of input: emit alerts whose last evidence is still pending (rate-limited updates)."""
-        return [self._emit(inc, inc.last_evidence) for inc in self._open.values() if inc.pending and inc.emitted]
+        return [
+            self._emit(inc, inc.last_evidence) for inc in self._open.values() if inc.pending and inc.emitted
+        ]
 
     def expire(self, now: float) -> int:
         """Forget incidents quiet for longer than the incident window (bounded memory); returns how many.
@@ -109,19 +122,27 @@ class AlertManager:
     def _fold(self, event: Event, state: VesselState | None) -> Alert | None:
         cfg = self.config
         kind = AlertKind(event.kind)
-        key = (event.mmsi, str(kind))
+        presence = kind in PRESENCE_KINDS
+        family = PRESENCE_FAMILY if presence else str(kind)
+        key = (event.mmsi, family)
         inc = self._open.get(key)
         if inc is not None and event.time - inc.last_evidence > cfg.incident_window_s:
             del self._open[key]
             inc = None
+        if inc is None and kind is AlertKind.AREA_EXIT:
+            return None  # leaving an area nobody was alerted about is not news
         vessel_risk = float(state.risk) if state is not None else 0.0
         event_risk = cfg.kind_ceiling.get(str(kind), 50.0) * max(0.0, min(1.0, event.score))
         risk = max(vessel_risk, event_risk)
         severity = Severity.from_risk(risk)
+        floor = cfg.min_severity
+        if presence:
+            severity = min(severity, cfg.presence_max_severity)
+            floor = max(floor, cfg.presence_min_severity)
 
         if inc is None:
             alert = Alert(
-                id=alert_id(kind, event.mmsi, event.time),
+                id=alert_id(family, event.mmsi, event.time),
                 kind=kind,
                 severity=severity,
                 risk=risk,
@@ -137,19 +158,22 @@ class AlertManager:
             inc = _Incident(alert=alert, last_evidence=event.time, last_emitted=event.time, emitted=False)
             self._open[key] = inc
             self._absorb(inc, event, state, risk, severity)
-            if severity >= cfg.min_severity:
-                return self._emit(inc, event.time)
-            return None
+            return self._emit(inc, event.time) if severity >= floor else None
 
         previous_severity = inc.alert.severity
         new_place = self._absorb(inc, event, state, risk, max(severity, previous_severity))
-        if inc.alert.severity < cfg.min_severity:
+        upgraded = presence and PRESENCE_KINDS.index(kind) < PRESENCE_KINDS.index(inc.alert.kind)
+        if upgraded:
+            inc.alert.kind = kind  # e.g. approaching -> in the area: sent at once
+        if inc.alert.severity < floor:
             return None
         if not inc.emitted:
             return self._emit(inc, event.time)
+        if kind is AlertKind.AREA_EXIT:
+            return None  # kept as evidence, sent with the next update
         escalated = inc.alert.severity > previous_severity
         due = event.time - inc.last_emitted >= cfg.update_interval_s
-        if escalated or new_place or due:
+        if escalated or upgraded or new_place or due:
             return self._emit(inc, event.time)
         return None
 

@@ -31,7 +31,7 @@ from seawarden.assess.detectors.rendezvous import RendezvousDetector
 from seawarden.assess.detectors.spoofing import SpoofingDetector
 from seawarden.assess.detectors.watch import WatchlistDetector
 from seawarden.assess.monitoring import ATTENTION_STATES, Monitor, state_of
-from seawarden.assess.risk import RU_PORT_SCRATCH, RiskModel
+from seawarden.assess.risk import EVIDENCE_SCRATCH, RU_PORT_SCRATCH, RiskModel
 from seawarden.types import AlertKind, Event
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ DETECTOR_CLASSES: dict[str, type] = {
     "spoofing": SpoofingDetector,
     "rendezvous": RendezvousDetector,
 }
-WATCH_SCRATCH = "watchlist"  # (identity key, WatchlistMatch | None), per vessel
+WATCH_SCRATCH = "watchlist"  # (identity key hash, WatchlistMatch | None), per vessel
 PORT_SCRATCH = "port"  # (time sampled, Port | None), per vessel
 FREE_SCRATCH = "asset_free"  # (lat, lon, metres around it with no asset within the radius)
 RUSSIA = frozenset({"RU", "RUS", "RUSSIA", "RUSSIAN FEDERATION"})
@@ -173,8 +173,8 @@ class Assessor:
             watch = self._cached_match(state)
             if found:
                 self.risk.record(state, found)
-            if found or state.risk:
-                self.risk.update(state, now, watch)  # also lets old evidence decay
+            if found or state.scratch.get(EVIDENCE_SCRATCH):
+                self.risk.update(state, now, watch)  # also lets old behaviour evidence decay
             self.monitor.update(
                 state,
                 now,
@@ -273,7 +273,7 @@ class Assessor:
         if self.watchlist is None:
             return None
         identity = state.identity
-        key = (identity.imo, identity.name, len(state.identity_history))
+        key = hash((identity.imo, identity.name, len(state.identity_history)))  # an int: small per vessel
         cached = state.scratch.get(WATCH_SCRATCH)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -293,6 +293,8 @@ class Assessor:
         except Exception:
             self.stats.watchlist_errors += 1
             log.exception("watch-list match failed for MMSI %s; keeping the previous result", state.mmsi)
+            match = None
+        if match is not None and match.confidence < self.config.watch_min_confidence:
             match = None
         previous = cached[1] if cached is not None else None
         if previous is not None and (match is None or match.confidence < previous.confidence):

@@ -70,6 +70,13 @@ class AssessConfig(BaseModel):
     port_sample_s: float = Field(
         600.0, ge=0, description="Away from areas and assets, test for a port at most every 10 min."
     )
+    watch_min_confidence: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Watch-list matches below this are not used: a name match contradicted by the valid IMO "
+        "the ship broadcasts (0.7 x 0.7 = 0.49 by default) is almost always a namesake, e.g. the many 'AURA's.",
+    )
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     areas: AreaConfig = Field(default_factory=AreaConfig)
     watch: WatchlistConfig = Field(default_factory=WatchlistConfig)

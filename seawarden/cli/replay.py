@@ -20,22 +20,33 @@ from seawarden.types import Severity
 
 def replay_command(
     files: list[str] = typer.Argument(
-        ..., help="Recorded AIS: raw NMEA (with or without tag blocks, $PGHP or timestamp prefixes), .gz, "
-        "DMA aisdk CSV or NOAA MarineCadastre CSV. '-' reads stdin. Give files in time order."
+        ...,
+        help="Recorded AIS: raw NMEA (with or without tag blocks, $PGHP or timestamp prefixes), .gz, "
+        "DMA aisdk CSV or NOAA MarineCadastre CSV. '-' reads stdin. Give files in time order.",
     ),
-    areas: Path | None = typer.Option(None, "--areas", help="GeoJSON of areas of interest (default: bundled 22)."),
+    areas: Path | None = typer.Option(
+        None, "--areas", help="GeoJSON of areas of interest (default: bundled 22)."
+    ),
     infrastructure: Path | None = typer.Option(
         None, "--infrastructure", help="GeoJSON of cables/pipelines (default: bundled, indicative)."
     ),
     watchlist: list[Path] = typer.Option(
-        [], "--watchlist", help="Extra watch-list file(s) to match against (EU CSV, TAK JSON, FtM JSONL, CSV)."
+        [],
+        "--watchlist",
+        help="Extra watch-list file(s) to match against (EU CSV, TAK JSON, FtM JSONL, CSV).",
     ),
-    alerts: str | None = typer.Option(None, "--alerts", help="Write alert records here as JSON lines ('-': stdout)."),
+    alerts: str | None = typer.Option(
+        None, "--alerts", help="Write alert records here as JSON lines ('-': stdout)."
+    ),
     speed: str = typer.Option("max", "--speed", help="'max' (as fast as possible) or N for N x real time."),
     min_severity: str | None = typer.Option(
-        None, "--min-severity", help="Lowest severity to emit: info, low, medium, high, critical (default: low)."
+        None,
+        "--min-severity",
+        help="Lowest severity to emit: info, low, medium, high, critical (default: low).",
     ),
-    rejects: str | None = typer.Option(None, "--rejects", help="Write rejected lines with reasons (JSON lines)."),
+    rejects: str | None = typer.Option(
+        None, "--rejects", help="Write rejected lines with reasons (JSON lines)."
+    ),
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
 ) -> None:
@@ -75,9 +86,15 @@ def replay_command(
             if rejects_out is not None:
                 rejects_out.write(
                     json.dumps(
-                        {"reason": str(rej.reason), "source": rej.source, "line_no": rej.line_no,
-                         "detail": rej.detail, "line": rej.line}
-                    ) + "\n"
+                        {
+                            "reason": str(rej.reason),
+                            "source": rej.source,
+                            "line_no": rej.line_no,
+                            "detail": rej.detail,
+                            "line": rej.line,
+                        }
+                    )
+                    + "\n"
                 )
 
         def progress(d: DecodeStats, p: PipelineStats) -> None:
@@ -98,7 +115,10 @@ def replay_command(
 
     print(result.summary(), file=sys.stderr)
     if result.decode.messages == 0:
-        fail("no AIS message could be decoded from the input; check the file format (see seawarden decode --help)")
+        fail(
+            "no AIS message could be decoded from the input; "
+            "check the file format (see seawarden decode --help)"
+        )
 
 
 def register(app: typer.Typer) -> None:

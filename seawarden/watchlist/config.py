@@ -38,6 +38,13 @@ class MatchConfig(BaseModel):
         description="Multiplies an MMSI/name match when the vessel broadcasts valid IMOs and none is the "
         "listed (valid) IMO: maybe a re-used MMSI or a namesake, maybe identity spoofing.",
     )
+    name_imo_conflict_factor: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="The same for a name match: names repeat across fleets far more than MMSIs (the real "
+        "2010 DMA log has a Dutch coaster AURA, IMO 9287716, beside the listed tanker Aura, IMO 9624316).",
+    )
     fuzzy_threshold: float = Field(90.0, ge=50, le=100, description="Minimum token_sort_ratio (0..100).")
     fuzzy_max_edits: int = Field(
         2, ge=0, description="Most characters inserted/deleted (a substitution counts 2) in a fuzzy match."

@@ -249,7 +249,9 @@ class MatchIndex:
     ) -> WatchlistMatch:
         """Lower the confidence when the vessel's own valid IMOs contradict the listed IMO."""
         if valid_imos and entry.imo_valid and entry.imo not in valid_imos:
-            confidence *= self.config.imo_conflict_factor
+            confidence *= (
+                self.config.imo_conflict_factor if method == "mmsi" else self.config.name_imo_conflict_factor
+            )
             broadcast = ", ".join(str(i) for i in sorted(valid_imos))
             notes = [*notes, f"vessel broadcasts IMO {broadcast}, listed IMO is {entry.imo}"]
         return WatchlistMatch(entry, method, round(confidence, 4), value, note="; ".join(notes))

@@ -29,8 +29,15 @@ class _State:
 
 def drag(t: float, score: float, asset: str | None = "estlink-2") -> Event:
     return Event(
-        kind=AlertKind.ANCHOR_DRAG_SUSPECTED, mmsi=518998865, time=t, lat=59.9, lon=25.1, score=score,
-        infrastructure=asset, detail={"sog_kn": 6.3}, explanation="speed 26% below cruise.",
+        kind=AlertKind.ANCHOR_DRAG_SUSPECTED,
+        mmsi=518998865,
+        time=t,
+        lat=59.9,
+        lon=25.1,
+        score=score,
+        infrastructure=asset,
+        detail={"sog_kn": 6.3},
+        explanation="speed 26% below cruise.",
     )
 
 
@@ -39,8 +46,23 @@ def test_first_event_opens_alert_with_contract_fields() -> None:
     state = _State(scratch={"risk": {"contributions": [{"factor": "watch-list (imo)", "points": 45.0}]}})
     [alert] = mgr.ingest([drag(T0, 0.5)], state)
     record = alert.to_dict()
-    for key in ("id", "kind", "severity", "risk", "mmsi", "imo", "name", "flag", "time", "lat", "lon", "area",
-                "infrastructure", "evidence", "explanation"):
+    for key in (
+        "id",
+        "kind",
+        "severity",
+        "risk",
+        "mmsi",
+        "imo",
+        "name",
+        "flag",
+        "time",
+        "lat",
+        "lon",
+        "area",
+        "infrastructure",
+        "evidence",
+        "explanation",
+    ):
         assert key in record
     assert record["kind"] == "anchor_drag_suspected"
     assert record["id"] == alert_id(AlertKind.ANCHOR_DRAG_SUSPECTED, 518998865, T0)
@@ -85,9 +107,44 @@ def test_below_min_severity_is_not_emitted_until_it_rises() -> None:
 
 def test_vessel_risk_lifts_a_weak_finding() -> None:
     mgr = AlertManager()
-    [alert] = mgr.ingest([Event(kind=AlertKind.AREA_ENTRY, mmsi=1, time=T0, score=1.0)], _State(risk=70))
+    gap = Event(kind=AlertKind.AIS_GAP, mmsi=1, time=T0, score=0.2)  # 12 points on its own: info
+    [alert] = mgr.ingest([gap], _State(risk=70))
     assert alert.severity == Severity.HIGH and alert.risk == 70
-    assert mgr.ingest([Event(kind=AlertKind.AREA_ENTRY, mmsi=2, time=T0, score=1.0)], _State(risk=5)) == []
+    assert mgr.ingest([Event(kind=AlertKind.AIS_GAP, mmsi=2, time=T0, score=0.2)], _State(risk=5)) == []
+
+
+def entry(kind: AlertKind, t: float, area: str = "gof-estlink2", score: float = 0.2) -> Event:
+    return Event(kind=kind, mmsi=518998865, time=t, lat=59.9, lon=25.0, score=score, area=area)
+
+
+def test_presence_kinds_fold_into_one_medium_alert_for_risky_vessels_only() -> None:
+    mgr = AlertManager()
+    ordinary, listed = _State(risk=25), _State(risk=80)
+    assert mgr.ingest([entry(AlertKind.AREA_ENTRY, T0)], ordinary) == []  # low: assessed, not alerted
+    mgr = AlertManager()
+    [first] = mgr.ingest([entry(AlertKind.WATCHLIST_APPROACHING, T0, score=0.6)], listed)
+    assert first.kind is AlertKind.WATCHLIST_APPROACHING and first.severity == Severity.MEDIUM
+    assert first.id.startswith("presence-518998865-")
+    both = mgr.ingest(
+        [entry(AlertKind.AREA_ENTRY, T0 + 600), entry(AlertKind.WATCHLIST_IN_AREA, T0 + 600, score=0.9)],
+        listed,
+    )
+    assert len(both) == 1  # one alert, upgraded, not two
+    [upgraded] = both
+    assert upgraded.id == first.id and upgraded.kind is AlertKind.WATCHLIST_IN_AREA
+    assert upgraded.severity == Severity.MEDIUM  # never high for being somewhere
+    assert mgr.ingest([entry(AlertKind.AREA_EXIT, T0 + 700)], listed) == []  # exit: evidence only
+    [moved] = mgr.ingest([entry(AlertKind.AREA_ENTRY, T0 + 800, area="gof-helsinki-tallinn")], listed)
+    assert moved.area == "gof-helsinki-tallinn" and moved.kind is AlertKind.WATCHLIST_IN_AREA
+    assert [e["kind"] for e in moved.evidence][-2:] == ["area_exit", "area_entry"]
+
+
+def test_exit_alone_opens_nothing_and_behaviour_stays_separate() -> None:
+    mgr = AlertManager()
+    assert mgr.ingest([entry(AlertKind.AREA_EXIT, T0)], _State(risk=80)) == []
+    alerts = mgr.ingest([entry(AlertKind.AREA_ENTRY, T0 + 1), drag(T0 + 1, 0.9)], _State(risk=80))
+    assert sorted(a.kind for a in alerts) == [AlertKind.ANCHOR_DRAG_SUSPECTED, AlertKind.AREA_ENTRY]
+    assert {a.severity for a in alerts} == {Severity.MEDIUM, Severity.CRITICAL}
 
 
 def test_quiet_incident_expires_and_a_new_one_gets_a_new_id() -> None:

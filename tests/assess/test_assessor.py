@@ -315,3 +315,15 @@ def test_bundled_geography_eagle_s_like_departure_from_ust_luga() -> None:
     factors = {c.factor for c in state.scratch["risk"].contributions}
     assert {"watchlist", "russian_port_departure", "flag", "ship_type"} <= factors
     assert state.monitoring in {"monitoring", "alerted"}
+
+
+def test_namesake_with_a_different_valid_imo_is_not_treated_as_listed() -> None:
+    listed = Watchlist([WatchlistEntry(id="imo:9624316", imo=9624316, names=["AURA"], reason="EU")])
+    tracker, assessor, spy = make(watchlist=listed)
+    static(tracker, assessor, T0, name="AURA", imo=9287716)  # another ship of the same name
+    eastbound(tracker, assessor, t0=T0 + 10, end_lon=24.11)
+    assert listed.match(imos=[9287716], mmsi=TANKER, names=["AURA"]) is not None  # a weak lead ...
+    assert spy.seen[-1].watch is None  # ... too weak to alert on
+    static(tracker, assessor, T0 + 400, mmsi=230999999, name="AURA")  # name only, no IMO: kept
+    feed(tracker, assessor, Message(msg_type=1, mmsi=230999999, timestamp=T0 + 500, lat=59.6, lon=24.0))
+    assert spy.seen[-1].watch is not None and spy.seen[-1].watch.method == "name"

@@ -122,3 +122,14 @@ def test_missing_values_and_fixless_updates_do_not_raise() -> None:
         feed.send(Report(r.t, r.lat, r.lon, None if i % 2 else r.sog, None, None, None))
     assert feed.events == []
     assert math.isfinite(initial_bearing_deg(*SEA, *SEA))
+
+
+def test_boats_rafted_together_in_a_harbour_are_not_spoofing() -> None:
+    """Real DMA log: fishing boats moored side by side (Skagen, Hvide Sande) report one point."""
+    tracker = Tracker()
+    boats = [Feed(SpoofingDetector(), ship_type=30, mmsi=219_000_100 + i, tracker=tracker) for i in range(4)]
+    for i in range(40):
+        t = T0 + i * MINUTE
+        for k, boat in enumerate(boats):
+            boat.send(Report(t, *destination(*SEA, 90, 8 * k), 0.1, None, None, 5), check=k == 0)
+    assert all(boat.events == [] for boat in boats)

@@ -304,3 +304,12 @@ def test_micro_benchmark_prints_calls_per_second(eu_and_tak: Watchlist) -> None:
         elapsed = max(time.process_time() - started, 1e-9)
         print(f"\nmatch() {label}: {3000 / elapsed:,.0f} calls/s ({elapsed / 3000 * 1e6:.1f} µs CPU/call)")
     assert eu_and_tak.match(names=[names[0]]) is None  # random names are not listed
+
+
+def test_a_namesake_with_its_own_valid_imo_is_a_weak_match(small: Watchlist) -> None:
+    """Real DMA log, 2010: the Dutch coaster AURA (IMO 9287716) is not the listed tanker Aura."""
+    listed = small.match(names=["EAGLE S"])
+    namesake = small.match(imos=[9287716], names=["EAGLE S"])
+    assert listed is not None and namesake is not None and namesake.method == "name"
+    assert namesake.confidence == pytest.approx(listed.confidence * 0.5)
+    assert "listed IMO is 9329760" in namesake.note

@@ -128,7 +128,8 @@ class AnchorDragConfig(BaseModel):
     destination_approach_m: float = Field(
         30_000,
         description="Suppress within 30 km of the port the vessel is bound for (named in its AIS "
-        "destination) when that port lies ahead: pilot boarding grounds in the Gulf of Finland lie 10-20 km out.",
+        "destination) when that port lies ahead: pilot boarding grounds in the Gulf of Finland "
+        "lie 10-20 km out.",
     )
     approach_cone_deg: float = Field(60, description="'Ahead' = bearing to the port within 60 deg of COG.")
     min_score: float = Field(0.5, description="Emit from 0.5: a sustained slowdown in an area is medium.")

@@ -68,7 +68,7 @@ class IdentityDetector:
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         state = s.state
-        memory = state.scratch.setdefault(self.name, {})
+        memory = state.scratch.get(self.name) or {}  # stored only once there is something to keep
         events: list[Event] = []
         self._note_gap(s, memory)
         for change in s.update.identity_changes:
@@ -92,6 +92,8 @@ class IdentityDetector:
             event = self._flag_mismatch(s)
             if event is not None:
                 events.append(event)
+        if memory:
+            state.scratch[self.name] = memory
         return events
 
     def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:

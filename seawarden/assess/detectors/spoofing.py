@@ -75,6 +75,11 @@ class SpoofingConfig(BaseModel):
     colocated_max_age_s: float = Field(60.0, description="...at nearly the same time (60 s).")
     colocated_min_others: int = Field(2, description="Two others (3 ships at one point) is not an STS pair.")
     colocated_score: float = 0.6
+    colocated_min_sog_kn: float = Field(
+        3.0,
+        description="Only ships under way count: moored fishing boats rafted together in a harbour report "
+        "one point legitimately (seen in the real DMA log at Skagen, Hvide Sande and Helsingor).",
+    )
     colocated_eval_interval_s: float = Field(300, description="Checked at most every 5 min per vessel.")
     sog_min_pair_s: float = Field(30.0, description="Pairs of fixes at least 30 s apart...")
     sog_mismatch_kn: float = Field(3.0, description="...disagreeing by > 3 kn...")
@@ -151,7 +156,11 @@ class SpoofingDetector:
                 if circle is not None:
                     memo.note(now, "circle")
                     strong["circle"] = circle
-            if s.port is None and now - memo.last_coloc_eval >= cfg.colocated_eval_interval_s:
+            if (
+                s.port is None
+                and (s.fix.sog or 0.0) >= cfg.colocated_min_sog_kn
+                and now - memo.last_coloc_eval >= cfg.colocated_eval_interval_s
+            ):
                 memo.last_coloc_eval = now
                 others = self._colocated(s, env)
                 if len(others) >= cfg.colocated_min_others:
@@ -310,6 +319,7 @@ class SpoofingDetector:
             if v.mmsi != s.state.mmsi
             and is_vessel_mmsi(v.mmsi)
             and v.last is not None
+            and (v.last.sog or 0.0) >= cfg.colocated_min_sog_kn
             and haversine_m(fix.lat, fix.lon, v.last.lat, v.last.lon) <= cfg.colocated_m
         )
 
