@@ -17,11 +17,13 @@ from seawarden.assess import Assessor
 from seawarden.config import Settings
 from seawarden.geo import GeoContext
 from seawarden.track import Tracker
-from seawarden.types import Alert, Event, Message
+from seawarden.types import Alert, Event, Message, Severity
 from seawarden.watchlist import Watchlist
 
 #: How often (event time) old vessels and quiet incidents are forgotten, to keep memory bounded.
 HOUSEKEEPING_INTERVAL_S = 600.0
+#: Silence longer than this between two messages of a vessel is not counted as observed vessel-time.
+OBSERVED_GAP_CAP_S = 600.0
 
 
 @dataclass(slots=True)
@@ -32,12 +34,22 @@ class PipelineStats:
     events_by_kind: Counter[str] = field(default_factory=Counter)
     alerts_by_kind: Counter[str] = field(default_factory=Counter)  # distinct alerts (by id)
     alert_records: int = 0  # records emitted, updates included
+    alerts_by_severity: Counter[str] = field(default_factory=Counter)  # distinct alerts, highest severity
+    vessel_seconds: float = 0.0  # observed vessel-time: gaps between a vessel's messages, each capped
     first_time: float | None = None
     last_time: float | None = None
 
     @property
     def alerts(self) -> int:
         return sum(self.alerts_by_kind.values())
+
+    @property
+    def vessel_hours(self) -> float:
+        return self.vessel_seconds / 3600.0
+
+    def per_1000_vessel_hours(self, count: int) -> float | None:
+        """A count as a rate per 1,000 observed vessel-hours (the false-alarm unit of the README)."""
+        return 1000.0 * count / self.vessel_hours if self.vessel_hours > 0 else None
 
 
 class Pipeline:
@@ -59,7 +71,7 @@ class Pipeline:
         self.now: float | None = None
         self._last_housekeeping: float | None = None
         self._seen: set[int] = set()
-        self._alert_ids: set[str] = set()
+        self._alert_ids: dict[str, Severity] = {}  # alert id -> highest severity emitted
 
     def process(self, msg: Message) -> list[Alert]:
         """One decoded message in, the alerts it causes (new or updated) out."""
@@ -76,6 +88,9 @@ class Pipeline:
             stats.first_time = msg.timestamp
         stats.last_time = now
 
+        known = self.tracker.get(msg.mmsi)
+        if known is not None and msg.timestamp > known.last_seen:
+            stats.vessel_seconds += min(msg.timestamp - known.last_seen, OBSERVED_GAP_CAP_S)
         update = self.tracker.update(msg)
         events = self.assessor.assess(update)
         events += self.assessor.tick(now)
@@ -112,8 +127,13 @@ class Pipeline:
         for mmsi, vessel_events in by_vessel.items():
             out += self.alerts.ingest(vessel_events, self.tracker.get(mmsi))
         for alert in out:
-            if alert.id not in self._alert_ids:
-                self._alert_ids.add(alert.id)
+            previous = self._alert_ids.get(alert.id)
+            if previous is None:
                 self.stats.alerts_by_kind[str(alert.kind)] += 1
+            elif previous != alert.severity:
+                self.stats.alerts_by_severity[previous.label] -= 1
+            if previous != alert.severity:
+                self.stats.alerts_by_severity[alert.severity.label] += 1
+                self._alert_ids[alert.id] = alert.severity
         self.stats.alert_records += len(out)
         return out

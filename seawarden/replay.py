@@ -42,11 +42,20 @@ class ReplayResult:
         for reason, count in sorted(d.rejects.items(), key=lambda kv: -kv[1]):
             lines.append(f"  {reason!s:<22}{count:>8,}")
         lines += [
-            f"vessels           {p.vessels_seen:>10,}",
+            f"vessels           {p.vessels_seen:>10,}  ({p.vessel_hours:,.1f} vessel-hours observed)",
             f"alerts            {p.alerts:>10,}  ({p.alert_records:,} records incl. updates)",
         ]
         for kind, count in sorted(p.alerts_by_kind.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {kind:<30}{count:>6,}")
+        by_severity = ", ".join(
+            f"{label} {p.alerts_by_severity[label]}"
+            for label in ("critical", "high", "medium", "low", "info")
+            if p.alerts_by_severity.get(label)
+        )
+        if by_severity:
+            rate = p.per_1000_vessel_hours(p.alerts)
+            per = f"; {rate:,.1f} per 1,000 vessel-hours" if rate is not None else ""
+            lines.append(f"  by severity: {by_severity}{per}")
         lines.append(f"throughput        {self.messages_per_s:>10,.0f} msg/s  ({self.wall_s:.2f} s wall)")
         return "\n".join(lines)
 

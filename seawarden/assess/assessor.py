@@ -30,8 +30,8 @@ from seawarden.assess.detectors.loitering import LoiteringDetector
 from seawarden.assess.detectors.rendezvous import RendezvousDetector
 from seawarden.assess.detectors.spoofing import SpoofingDetector
 from seawarden.assess.detectors.watch import WatchlistDetector
-from seawarden.assess.monitoring import ATTENTION_STATES, Monitor, state_of
-from seawarden.assess.risk import EVIDENCE_SCRATCH, RU_PORT_SCRATCH, RiskModel
+from seawarden.assess.monitoring import ATTENTION_STATES, Monitor, MonitoringState, state_of
+from seawarden.assess.risk import EVIDENCE_SCRATCH, RISK_SCRATCH, RU_PORT_SCRATCH, RiskModel
 from seawarden.types import AlertKind, Event
 
 if TYPE_CHECKING:
@@ -104,16 +104,19 @@ class Assessor:
         s = self.situation(update)
         if s.fix is not None:
             self.stats.with_fix += 1
-        if s.entered or (s.watch is not None and state.scratch.get("risk") is None):
+        if s.entered or (s.watch is not None and state.scratch.get(RISK_SCRATCH) is None):
             self.risk.update(state, s.now, s.watch)  # entry events carry the risk at entry
         events = self._run_checks(s)
         if events:
             self.risk.record(state, events)
             self.risk.update(state, s.now, s.watch)
-        near = bool(s.areas or s.near_assets or s.crossings)
+        if s.fix is not None:
+            near = bool(s.areas or s.near_assets or s.crossings)
+        else:  # a static report says nothing about where the ship is: keep the last verdict
+            near = bool(state.areas) or self._recently_relevant(state.mmsi, s.now)
         approaching = any(e.kind is AlertKind.WATCHLIST_APPROACHING for e in events)
         relevant = near or approaching
-        if relevant or events or state_of(state).value != "normal":
+        if relevant or events or state_of(state) is not MonitoringState.NORMAL:
             self.monitor.update(
                 state,
                 s.now,
@@ -123,10 +126,11 @@ class Assessor:
                 watch=s.watch is not None,
                 events=events,
                 area_label=", ".join(a.id for a in s.areas) or ", ".join(e.area for e in events if e.area),
+                clear_risk=_behaviour_risk(state),
             )
         if events and state_of(state) in ATTENTION_STATES:
             self.monitor.annotate(events, self.monitor.ahead(self.geo, state, s.fix, s.now))
-        if relevant:
+        if relevant and s.fix is not None:
             self._tick_list[state.mmsi] = s.now
         elif state_of(state) in ATTENTION_STATES:
             self._tick_list.setdefault(state.mmsi, s.now)
@@ -180,15 +184,22 @@ class Assessor:
                 now,
                 risk=state.risk or 0.0,
                 in_area=bool(state.areas),
-                relevant=bool(state.areas) or now - last_relevant <= 2 * self.config.tick_interval_s,
+                relevant=bool(state.areas) or now - last_relevant <= self.config.relevance_hold_s,
                 watch=watch is not None,
                 events=found,
+                clear_risk=_behaviour_risk(state),
             )
+            if found and state_of(state) in ATTENTION_STATES:
+                self.monitor.annotate(found, self.monitor.ahead(self.geo, state, state.last, now))
             events.extend(found)
         self._count(events)
         return events
 
     # -- internals -------------------------------------------------------------------------------
+    def _recently_relevant(self, mmsi: int, now: float) -> bool:
+        last = self._tick_list.get(mmsi)
+        return last is not None and now - last <= self.config.relevance_hold_s
+
     def _run_checks(self, s: Situation) -> list[Event]:
         events: list[Event] = []
         for detector in self.detectors:
@@ -305,6 +316,11 @@ class Assessor:
     def _cached_match(self, state: "VesselState") -> "WatchlistMatch | None":
         cached = state.scratch.get(WATCH_SCRATCH)
         return cached[1] if cached is not None else None
+
+
+def _behaviour_risk(state: "VesselState") -> float | None:
+    assessment = state.scratch.get(RISK_SCRATCH)
+    return getattr(assessment, "behaviour_risk", None)
 
 
 def _add_imo(out: set[int], value: object) -> None:

@@ -58,6 +58,12 @@ class AssessConfig(BaseModel):
         "(probe - radius): exact; 10 km measured fastest on a Baltic-wide synthetic mix.",
     )
     tick_interval_s: float = Field(60.0, ge=0, description="Time-driven checks run at most once a minute.")
+    relevance_hold_s: float = Field(
+        600.0,
+        ge=0,
+        description="Without a new fix (static report, clock tick) a vessel counts as near the area/asset "
+        "where its last fix was for 10 min (class A reports at least every 3 min).",
+    )
     watch_keep_s: float = Field(
         6 * 3600.0, gt=0, description="A vessel stays on the tick list this long after it was last relevant."
     )
@@ -74,8 +80,8 @@ class AssessConfig(BaseModel):
         0.5,
         ge=0,
         le=1,
-        description="Watch-list matches below this are not used: a name match contradicted by the valid IMO "
-        "the ship broadcasts (0.7 x 0.7 = 0.49 by default) is almost always a namesake, e.g. the many 'AURA's.",
+        description="Watch-list matches below this are not used: a name match contradicted by the valid "
+        "IMO the ship broadcasts (0.7 x 0.5 = 0.35 by default) is almost always a namesake ('AURA').",
     )
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     areas: AreaConfig = Field(default_factory=AreaConfig)

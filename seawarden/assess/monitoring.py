@@ -14,7 +14,8 @@ Rules (thresholds in :class:`MonitoringConfig`):
   in or approaching an area or near infrastructure.
 * any -> alerted: an event with score >= ``alert_score`` (set by the Assessor).
 * assessed / monitoring / alerted -> cleared: outside every area and away from infrastructure with
-  risk below the threshold, continuously for ``clear_after_s``.
+  the *behaviour* part of the risk below the threshold (a listing alone never expires),
+  continuously for ``clear_after_s``.
 
 While monitoring or alerted, the vessel's track is predicted ahead by dead reckoning (COG at SOG
 for ``horizon_min``) and the assets the predicted line crosses are added to its events
@@ -109,11 +110,15 @@ class Monitor:
         watch: bool,
         events: list[Event],
         area_label: str = "",
+        clear_risk: float | None = None,
     ) -> MonitoringState:
         """Apply the rules after an update or tick; returns the (possibly new) state.
 
         ``in_area``: inside an area now; ``relevant``: inside/approaching an area or near
-        infrastructure; ``watch``: watch-listed.
+        infrastructure; ``watch``: watch-listed. ``clear_risk`` is the risk that must fall below
+        the threshold to clear (default ``risk``); the Assessor passes the behaviour part, so a
+        watch-listed ship whose listing alone keeps its risk high still clears once it has been
+        away from every area, quietly, for ``clear_after_s``.
         """
         cfg = self.config
         current = state_of(vessel)
@@ -133,7 +138,7 @@ class Monitor:
         if current in (MonitoringState.NORMAL, MonitoringState.CLEARED):
             memory["calm_since"] = None
             return current
-        calm = not relevant and risk < cfg.risk_threshold
+        calm = not relevant and (risk if clear_risk is None else clear_risk) < cfg.risk_threshold
         if not calm:
             memory["calm_since"] = None
         elif memory.get("calm_since") is None:

@@ -157,6 +157,7 @@ class RiskAssessment:
     risk: float
     contributions: list[Contribution]
     time: float
+    behaviour_risk: float = 0.0  # the same formula over behaviour evidence only (used to clear monitoring)
 
     def to_list(self) -> list[dict[str, Any]]:
         """The alert record's ``risk_breakdown``."""
@@ -202,11 +203,9 @@ class RiskModel:
     # -- assessment -----------------------------------------------------------------------------
     def assess(self, state: "VesselState", now: float, watch: Any = None) -> RiskAssessment:
         """Risk of ``state`` at event time ``now``; ``watch`` is its WatchlistMatch, if any."""
-        raw: list[tuple[str, float, dict[str, Any]]] = []
-        raw.extend(self._prior(state, now, watch))
-        raw.extend(self._behaviour(state, now))
         cap = self.config.max_factor_points
-        raw = [(f, min(p, cap), d) for f, p, d in raw if p > 0.0]
+        behaviour = [(f, min(p, cap), d) for f, p, d in self._behaviour(state, now)]
+        raw = [(f, min(p, cap), d) for f, p, d in self._prior(state, now, watch) if p > 0.0] + behaviour
         risk = combine([p for _, p, _ in raw])
         total = sum(p for _, p, _ in raw)
         contributions = [
@@ -214,7 +213,8 @@ class RiskModel:
             for f, p, d in raw
         ]
         contributions.sort(key=lambda c: c.points, reverse=True)
-        return RiskAssessment(risk=risk, contributions=contributions, time=now)
+        behaviour_risk = combine([p for _, p, _ in behaviour])
+        return RiskAssessment(risk=risk, contributions=contributions, time=now, behaviour_risk=behaviour_risk)
 
     def update(self, state: "VesselState", now: float, watch: Any = None) -> RiskAssessment:
         """Assess and store on the state (``state.risk``, ``state.scratch["risk"]``)."""

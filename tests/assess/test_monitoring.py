@@ -152,3 +152,16 @@ def test_annotate_adds_detail_and_a_sentence_once() -> None:
     Monitor.annotate([event], ahead)
     assert event.detail["ahead"] == ahead
     assert event.explanation == "Went dark. On course to cross estlink-2 in 12 min."
+
+
+def test_a_listed_ship_clears_on_quiet_behaviour_although_its_listing_keeps_risk_high() -> None:
+    state = vessel()
+    monitor = Monitor(MonitoringConfig(clear_after_s=HOUR))
+    monitor.update(state, T0, risk=60, in_area=True, relevant=True, watch=True, events=[])
+    assert state.monitoring == "monitoring"
+    for t in (T0 + 600, T0 + 600 + HOUR):
+        monitor.update(state, t, risk=60, in_area=False, relevant=False, watch=True, events=[], clear_risk=5)
+    assert state.monitoring == "cleared"
+    # Coming back near an area: monitored again at once.
+    monitor.update(state, T0 + 3 * HOUR, risk=60, in_area=False, relevant=True, watch=True, events=[])
+    assert state.monitoring == "monitoring"

@@ -227,3 +227,13 @@ def test_same_flag(a: str | None, b: str | None, same: bool | None) -> None:
 
 def test_normalise_flag_name() -> None:
     assert normalise_flag_name("St. Kitts & Nevis") == "saint kitts and nevis"
+
+
+def test_behaviour_risk_excludes_the_prior() -> None:
+    _, state = vessel(ship_type=80)
+    model = RiskModel()
+    assert model.assess(state, T0, imo_match()).behaviour_risk == 0.0
+    model.record(state, [event(AlertKind.AIS_GAP, T0, 1.0)])
+    a = model.assess(state, T0, imo_match())
+    assert a.behaviour_risk == pytest.approx(35.0)
+    assert a.risk > a.behaviour_risk

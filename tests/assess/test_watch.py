@@ -107,14 +107,3 @@ def test_rechecks_are_throttled() -> None:
     assert detector.check(feed.situation(T0 + 60, 59.6, 24.097, cog=90.0), feed.env) == []
     assert len(detector.check(feed.situation(T0 + 300, 59.6, 24.1, cog=90.0), feed.env)) == 1
 
-
-def test_a_weak_namesake_match_raises_no_watchlist_event() -> None:
-    namesake = LISTED.match(imos=[9287716], names=["EAGLE S"])  # own valid IMO contradicts the list
-    assert namesake is not None and namesake.confidence < WatchlistConfig().min_confidence
-    feed = Feed()
-    feed.watch = namesake
-    assert WatchlistDetector().check(feed.situation(T0, 59.6, 24.35), feed.env) == []
-    feed.watch = LISTED.match(names=["EAGLE S"])  # the name alone, nothing contradicting it
-    assert [e.kind for e in WatchlistDetector().check(feed.situation(T0 + 60, 59.6, 24.36), feed.env)] == [
-        AlertKind.WATCHLIST_IN_AREA
-    ]

@@ -1,4 +1,4 @@
-"""The tracker on real Danish AIS traffic (tests/data/track/stream_example.txt, see README.md)."""
+"""The tracker on real Danish AIS traffic (samples/dma-2010-06-11.nmea, see samples/README.md)."""
 
 from collections import defaultdict
 
@@ -10,7 +10,7 @@ from seawarden.track.static import clean_text
 from seawarden.types import Message
 from tests.conftest import TEST_DATA
 
-LOG = TEST_DATA / "track" / "stream_example.txt"
+LOG = TEST_DATA.parents[1] / "samples" / "dma-2010-06-11.nmea"
 PLACEHOLDER_MMSI = 111111111  # a default MMSI that many unrelated transmitters use at once
 
 

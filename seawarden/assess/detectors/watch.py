@@ -38,14 +38,6 @@ class WatchlistConfig(BaseModel):
     step_min: float = Field(2.0, gt=0, description="Spacing of the predicted points (ETA resolution).")
     min_sog_kn: float = Field(2.0, ge=0, description="Slower vessels are not 'approaching' anything.")
     recheck_s: float = Field(120.0, ge=0, description="Re-predict at most this often per vessel.")
-    min_confidence: float = Field(
-        0.55,
-        ge=0,
-        le=1,
-        description="Weaker matches (a common name whose ship broadcasts another valid IMO, e.g. a Dutch "
-        "coaster AURA vs the listed tanker Aura in the real DMA log) raise no watch-list event; they still "
-        "add their (confidence-scaled) points to the vessel's risk.",
-    )
 
 
 class WatchlistDetector:
@@ -57,7 +49,7 @@ class WatchlistDetector:
         self.config = config or WatchlistConfig()
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
-        if s.watch is None or s.fix is None or s.watch.confidence < self.config.min_confidence:
+        if s.watch is None or s.fix is None:
             return []
         memory = s.state.scratch.setdefault(self.name, {"in": [], "approach": {}, "checked": None})
         current = {a.id for a in s.areas}
