@@ -7,7 +7,7 @@ update per accepted fix. Exact distances are then checked with haversine on the 
 
 import math
 
-from seawarden.track.geodesy import METRES_PER_DEG_LAT
+from seawarden.geodesy import METRES_PER_DEG_LAT
 
 
 class PositionGrid:

@@ -10,9 +10,9 @@ while a run that persists *alongside* accepted fixes means two transmitters shar
 import enum
 from dataclasses import dataclass
 
+from seawarden.geodesy import haversine_m, knots
 from seawarden.track.config import TrackConfig
 from seawarden.track.fixes import Fix
-from seawarden.track.geodesy import haversine_m, implied_speed_kn
 from seawarden.track.state import PendingRun, QualityFlag, VesselState
 
 
@@ -38,7 +38,7 @@ def is_jump(prev: Fix, fix: Fix, speed_limit_kn: float, config: TrackConfig) -> 
     if distance <= config.jump_distance_floor_m:
         return False
     dt = max(fix.t - prev.t, config.jump_time_floor_s)
-    return implied_speed_kn(distance, dt) > speed_limit_kn
+    return knots(distance, dt) > speed_limit_kn
 
 
 def check_position(state: VesselState, fix: Fix, speed_limit_kn: float, config: TrackConfig) -> PositionCheck:

@@ -10,9 +10,9 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from seawarden.geodesy import haversine_m
 from seawarden.track.config import TrackConfig
 from seawarden.track.fixes import Fix, FixTrack
-from seawarden.track.geodesy import haversine_m
 from seawarden.track.grid import PositionGrid
 from seawarden.track.identity import MmsiKind, flag_of, is_valid_imo, is_valid_mmsi, mmsi_kind
 from seawarden.track.quality import Verdict, check_position

@@ -106,4 +106,3 @@ def test_rechecks_are_throttled() -> None:
     # Turns toward the area 1 min later: not re-predicted until 5 min have passed.
     assert detector.check(feed.situation(T0 + 60, 59.6, 24.097, cog=90.0), feed.env) == []
     assert len(detector.check(feed.situation(T0 + 300, 59.6, 24.1, cog=90.0), feed.env)) == 1
-

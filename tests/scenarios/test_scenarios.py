@@ -37,12 +37,32 @@ def test_scenario_outcome(name, scenario_report):
     for message in messages:
         alerts.extend(_snapshot(a) for a in pipeline.process(message))
     alerts.extend(_snapshot(a) for a in pipeline.finish())
+    _count_negatives(scenario, messages, alerts, scenario_report)
     outcome = evaluate(scenario, alerts)
     lines = outcome.lines() or ["(no expectations; nothing forbidden seen)"]
     for line in lines:
         scenario_report.rows.append((name, line))
         print(f"{name}: {line}")
     assert outcome.ok, "\n".join(lines)
+
+
+def _count_negatives(scenario, messages, alerts, report) -> None:
+    """Observed hours and alerts of every vessel the scenario expects nothing from (false-alarm rate)."""
+    subjects = {e.mmsi for e in scenario.spec.expect}
+    last: dict[int, float] = {}
+    for message in messages:
+        if message.mmsi in subjects:
+            continue
+        previous = last.get(message.mmsi)
+        if previous is not None and message.timestamp > previous:
+            report.negative_hours += min(message.timestamp - previous, 600.0) / 3600.0
+        last[message.mmsi] = max(previous or message.timestamp, message.timestamp)
+    worst: dict[str, object] = {}
+    for alert in alerts:
+        if alert.mmsi not in subjects and alert.mmsi in last:
+            worst[alert.id] = max(worst.get(alert.id, alert.severity), alert.severity)
+    for severity in worst.values():
+        report.negative_alerts[severity.label] = report.negative_alerts.get(severity.label, 0) + 1
 
 
 def _snapshot(alert):

@@ -1,6 +1,6 @@
 """Small builders for hand-made track test cases."""
 
-from seawarden.track.geodesy import METRES_PER_DEG_LAT
+from seawarden.geodesy import METRES_PER_DEG_LAT
 from seawarden.types import Message
 
 T0 = 1_700_000_000.0  # 2023-11-14, an arbitrary fixed epoch
