@@ -105,6 +105,7 @@ def replay(
     on_reject: Callable[[Reject], None] | None = None,
     progress: Callable[[DecodeStats, PipelineStats], None] | None = None,
     progress_every: int = 200_000,
+    on_alert: Callable[[Alert], None] | None = None,
 ) -> ReplayResult:
     """Run ``paths`` through ``pipeline``; write each alert record to ``alerts_out`` as it happens."""
     decoder = Decoder(multipart_timeout_s=pipeline.settings.decode.multipart_timeout_s, on_reject=on_reject)
@@ -114,6 +115,8 @@ def replay(
     def emit(batch: list[Alert]) -> None:
         for alert in batch:
             emitted.append(alert)
+            if on_alert is not None:
+                on_alert(alert)
             if alerts_out is not None:
                 alerts_out.write(json.dumps(alert.to_dict(), ensure_ascii=False) + "\n")
         if batch and alerts_out is not None:

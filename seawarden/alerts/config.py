@@ -72,13 +72,20 @@ class AlertConfig(BaseModel):
         "(a listed tanker transiting normally must not sound the alarm; the same tanker slowing over a cable "
         "does, through its anchor-drag alert).",
     )
+    fold_into_severity: Severity = Field(
+        Severity.HIGH,
+        description="While a vessel has an open alert this severe, its other findings join that alert as "
+        "evidence instead of opening alerts of their own (one incident, one timeline).",
+    )
     kind_ceiling: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_KIND_CEILING))
     releasability: list[str] = Field(
         default_factory=lambda: ["JEF", "NATO"],
         description="Communities that may see an alert unless a policy says otherwise.",
     )
 
-    @field_validator("min_severity", "presence_min_severity", "presence_max_severity", mode="before")
+    @field_validator(
+        "min_severity", "presence_min_severity", "presence_max_severity", "fold_into_severity", mode="before"
+    )
     @classmethod
     def _parse_severity(cls, value: object) -> Severity:
         if isinstance(value, str):

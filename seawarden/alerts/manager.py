@@ -10,18 +10,22 @@ near-duplicates at 3 a.m. Rules (documented in the README):
   ``presence`` alert per vessel and incident whose kind is the strongest seen; it is sent only for
   vessels assessed at least ``presence_min_severity`` and never above ``presence_max_severity``:
   high and critical are for behaviour, not for being somewhere;
+* while a vessel has an open alert at ``fold_into_severity`` or above (its *primary* incident), its
+  other findings (an AIS gap mid-drag, entering the next area) join that alert as evidence instead
+  of opening alerts of their own: one incident, one timeline, one thing to acknowledge;
 * alert risk = max(vessel risk, kind ceiling x event score); severity follows risk bands
   (:meth:`Severity.from_risk`), and never goes down within an incident;
-* an alert is emitted when it opens (at or above ``min_severity``), at once when its severity rises
-  or a new asset/area appears in its evidence, otherwise at most every ``update_interval_s``;
-* alert ids are deterministic (vessel, kind, first evidence time) so replays, restarts and
-  distributed runs produce the same ids, and ``version`` tells updates from duplicates.
+* an alert is emitted when it opens (at or above ``min_severity``), at once when its severity rises,
+  its kind strengthens, or a new asset/area appears in its evidence, otherwise at most every
+  ``update_interval_s``; one record per alert per batch of events, never two;
+* alert ids are deterministic (vessel, kind or family, first evidence time) so replays, restarts
+  and distributed runs produce the same ids, and ``version`` tells updates from duplicates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +34,6 @@ from seawarden.types import Alert, AlertKind, Event, Severity
 
 if TYPE_CHECKING:
     from seawarden.track import VesselState
-
 
 #: Family name (and id prefix) of the alerts that fold the presence kinds together.
 PRESENCE_FAMILY = "presence"
@@ -42,6 +45,10 @@ def alert_id(family: AlertKind | str, mmsi: int, first_time: float) -> str:
     return f"{family}-{mmsi}-{stamp}"
 
 
+def family_of(kind: AlertKind) -> str:
+    return PRESENCE_FAMILY if kind in PRESENCE_KINDS else str(kind)
+
+
 @dataclass(slots=True)
 class _Incident:
     """Book-keeping of one open alert (not part of the record)."""
@@ -49,7 +56,7 @@ class _Incident:
     alert: Alert
     last_evidence: float
     last_emitted: float
-    emitted: bool
+    emitted: bool = False
     places: set[str] = field(default_factory=set)  # assets and areas seen in the evidence
     pending: bool = False  # evidence added since the last emission
 
@@ -67,10 +74,8 @@ def risk_breakdown(state: VesselState | None) -> list[dict[str, Any]]:
         if isinstance(item, dict):
             out.append(dict(item))
             continue
-        entry = {
-            "factor": getattr(item, "factor", "?"),
-            "points": round(float(getattr(item, "points", 0.0)), 1),
-        }
+        points = round(float(getattr(item, "points", 0.0)), 1)
+        entry: dict[str, Any] = {"factor": getattr(item, "factor", "?"), "points": points}
         detail = getattr(item, "detail", None)
         if detail:
             entry["detail"] = detail
@@ -83,27 +88,30 @@ class AlertManager:
 
     def __init__(self, config: AlertConfig | None = None) -> None:
         self.config = config or AlertConfig()
-        self._open: dict[tuple[int, str], _Incident] = {}
+        self._open: dict[int, dict[str, _Incident]] = {}  # mmsi -> family -> open incident
 
     def __len__(self) -> int:
-        return len(self._open)
+        return sum(len(v) for v in self._open.values())
 
     def ingest(self, events: Iterable[Event], state: VesselState | None) -> list[Alert]:
-        """Fold one vessel's new events into its alerts; return alerts to emit (new or updated)."""
-        out: dict[str, Alert] = {}
+        """Fold one vessel's new events into its alerts; return the records to emit (new or updated)."""
+        due: dict[str, _Incident] = {}
         for event in events:
-            alert = self._fold(event, state)
-            if alert is not None:
-                out[alert.id] = alert
-        return list(out.values())
+            inc = self._fold(event, state)
+            if inc is not None:
+                due[inc.alert.id] = inc
+        return [self._emit(inc, inc.last_evidence) for inc in due.values()]
 
     def open_alerts(self) -> list[Alert]:
-        return [inc.alert for inc in self._open.values() if inc.emitted]
+        return [inc.alert for incs in self._open.values() for inc in incs.values() if inc.emitted]
 
     def flush(self) -> list[Alert]:
         """End of input: emit alerts whose last evidence is still pending (rate-limited updates)."""
         return [
-            self._emit(inc, inc.last_evidence) for inc in self._open.values() if inc.pending and inc.emitted
+            self._emit(inc, inc.last_evidence)
+            for incs in self._open.values()
+            for inc in incs.values()
+            if inc.pending and inc.emitted
         ]
 
     def expire(self, now: float) -> int:
@@ -112,25 +120,34 @@ class AlertManager:
         A later finding for the same vessel and kind then opens a new incident with a new id.
         """
         window = self.config.incident_window_s
-        stale = [key for key, inc in self._open.items() if now - inc.last_evidence > window]
-        for key in stale:
-            del self._open[key]
-        return len(stale)
+        dropped = 0
+        for mmsi in list(self._open):
+            incs = self._open[mmsi]
+            for family in [f for f, inc in incs.items() if now - inc.last_evidence > window]:
+                del incs[family]
+                dropped += 1
+            if not incs:
+                del self._open[mmsi]
+        return dropped
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _fold(self, event: Event, state: VesselState | None) -> Alert | None:
+    def _fold(self, event: Event, state: VesselState | None) -> _Incident | None:
+        """Add one event to its incident; return the incident when a record is due."""
         cfg = self.config
         kind = AlertKind(event.kind)
         presence = kind in PRESENCE_KINDS
-        family = PRESENCE_FAMILY if presence else str(kind)
-        key = (event.mmsi, family)
-        inc = self._open.get(key)
-        if inc is not None and event.time - inc.last_evidence > cfg.incident_window_s:
-            del self._open[key]
-            inc = None
+        family = family_of(kind)
+        incs = self._open.setdefault(event.mmsi, {})
+        for fam in [f for f, inc in incs.items() if event.time - inc.last_evidence > cfg.incident_window_s]:
+            del incs[fam]
+        inc = incs.get(family)
+        if inc is None or not inc.emitted:
+            # nothing of this kind on the officer's screen yet: join the vessel's primary incident
+            inc = self._primary(incs) or inc
         if inc is None and kind is AlertKind.AREA_EXIT:
             return None  # leaving an area nobody was alerted about is not news
+
         vessel_risk = float(state.risk) if state is not None else 0.0
         event_risk = cfg.kind_ceiling.get(str(kind), 50.0) * max(0.0, min(1.0, event.score))
         risk = max(vessel_risk, event_risk)
@@ -155,32 +172,51 @@ class AlertManager:
                 first_time=event.time,
                 releasability=list(cfg.releasability),
             )
-            inc = _Incident(alert=alert, last_evidence=event.time, last_emitted=event.time, emitted=False)
-            self._open[key] = inc
+            inc = _Incident(alert=alert, last_evidence=event.time, last_emitted=event.time)
+            incs[family] = inc
             self._absorb(inc, event, state, risk, severity)
-            return self._emit(inc, event.time) if severity >= floor else None
+            return inc if severity >= floor else None
 
+        own = family_of(inc.alert.kind) == family
         previous_severity = inc.alert.severity
-        new_place = self._absorb(inc, event, state, risk, max(severity, previous_severity))
-        upgraded = presence and PRESENCE_KINDS.index(kind) < PRESENCE_KINDS.index(inc.alert.kind)
+        new_place = self._absorb(inc, event, state, risk, severity, primary_kind=not own)
+        upgraded = own and presence and PRESENCE_KINDS.index(kind) < PRESENCE_KINDS.index(inc.alert.kind)
         if upgraded:
             inc.alert.kind = kind  # e.g. approaching -> in the area: sent at once
-        if inc.alert.severity < floor:
+        if own and inc.alert.severity < floor:
             return None
         if not inc.emitted:
-            return self._emit(inc, event.time)
+            return inc
         if kind is AlertKind.AREA_EXIT:
             return None  # kept as evidence, sent with the next update
         escalated = inc.alert.severity > previous_severity
         due = event.time - inc.last_emitted >= cfg.update_interval_s
-        if escalated or upgraded or new_place or due:
-            return self._emit(inc, event.time)
-        return None
+        return inc if (escalated or upgraded or new_place or due) else None
+
+    def _primary(self, incs: dict[str, _Incident]) -> _Incident | None:
+        """The vessel's open, emitted alert at or above ``fold_into_severity``, most severe first."""
+        best = None
+        for inc in incs.values():
+            severe = inc.emitted and inc.alert.severity >= self.config.fold_into_severity
+            if severe and (best is None or inc.alert.severity > best.alert.severity):
+                best = inc
+        return best
 
     def _absorb(
-        self, inc: _Incident, event: Event, state: VesselState | None, risk: float, severity: Severity
+        self,
+        inc: _Incident,
+        event: Event,
+        state: VesselState | None,
+        risk: float,
+        severity: Severity,
+        *,
+        primary_kind: bool = False,
     ) -> bool:
-        """Add the event's evidence to the alert; True when it names a new asset or area."""
+        """Add the event's evidence to the alert; True when it names a new asset or area.
+
+        ``primary_kind``: the event is of another kind folded into a primary incident; it adds
+        evidence and can raise the alert's risk, but does not move its asset/area fields.
+        """
         alert = inc.alert
         places = {p for p in (event.infrastructure, event.area) if p}
         new_place = bool(places - inc.places) and bool(inc.places)
@@ -191,10 +227,11 @@ class AlertManager:
             # keep the first item (the onset) and the newest ones
             alert.evidence = [alert.evidence[0], *alert.evidence[-(limit - 1) :]]
         alert.time = event.time
-        if event.lat is not None and event.lon is not None:
-            alert.lat, alert.lon = event.lat, event.lon
-        alert.infrastructure = event.infrastructure or alert.infrastructure
-        alert.area = event.area or alert.area
+        if not primary_kind:
+            if event.lat is not None and event.lon is not None:
+                alert.lat, alert.lon = event.lat, event.lon
+            alert.infrastructure = event.infrastructure or alert.infrastructure
+            alert.area = event.area or alert.area
         alert.risk = max(alert.risk, risk)
         alert.severity = max(alert.severity, severity)
         self._fill_identity(alert, state)
@@ -216,7 +253,12 @@ class AlertManager:
     @staticmethod
     def _explain(alert: Alert, event: Event) -> str:
         who = alert.name or f"MMSI {alert.mmsi}"
-        head = f"{who}: {event.explanation or str(event.kind).replace('_', ' ')}"
+        lead = next(
+            (e.get("explanation") for e in reversed(alert.evidence) if e.get("kind") == str(alert.kind)), None
+        )
+        head = f"{who}: {lead or event.explanation or str(event.kind).replace('_', ' ')}"
+        if event.kind != alert.kind and event.explanation:
+            head += f" Latest: {event.explanation}"
         top = sorted(alert.risk_breakdown, key=lambda c: -float(c.get("points", 0.0)))[:3]
         if top:
             parts = ", ".join(f"{c.get('factor')} +{float(c.get('points', 0.0)):.0f}" for c in top)
@@ -235,30 +277,10 @@ class AlertManager:
         inc.emitted = True
         inc.pending = False
         inc.last_emitted = now
-        return _snapshot(alert)
-
-
-def _snapshot(alert: Alert) -> Alert:
-    """A copy safe to hand out: later evidence must not mutate what was already emitted."""
-    return Alert(
-        id=alert.id,
-        kind=alert.kind,
-        severity=alert.severity,
-        risk=alert.risk,
-        mmsi=alert.mmsi,
-        time=alert.time,
-        lat=alert.lat,
-        lon=alert.lon,
-        imo=alert.imo,
-        name=alert.name,
-        flag=alert.flag,
-        area=alert.area,
-        infrastructure=alert.infrastructure,
-        evidence=list(alert.evidence),
-        explanation=alert.explanation,
-        first_time=alert.first_time,
-        version=alert.version,
-        status=alert.status,
-        releasability=list(alert.releasability),
-        risk_breakdown=list(alert.risk_breakdown),
-    )
+        # A copy safe to hand out: later evidence must not change what was already emitted.
+        return replace(
+            alert,
+            evidence=list(alert.evidence),
+            releasability=list(alert.releasability),
+            risk_breakdown=list(alert.risk_breakdown),
+        )

@@ -15,7 +15,19 @@ from seawarden.config import ConfigError, Settings
 from seawarden.decode import DecodeStats, Reject
 from seawarden.pipeline import Pipeline, PipelineStats
 from seawarden.replay import parse_speed, replay
-from seawarden.types import Severity
+from seawarden.types import Alert, Severity, iso_utc
+
+
+def format_alert_line(alert: Alert) -> str:
+    """One line a watch officer can read at a glance: when, how bad, what, who, where, why."""
+    who = f"{alert.name or '?'} ({alert.mmsi})"
+    position = f"{alert.lat:.3f},{alert.lon:.3f}" if alert.lat is not None and alert.lon is not None else "?"
+    where = alert.infrastructure or alert.area or position
+    update = "" if alert.version == 1 else f" v{alert.version}"
+    return (
+        f"{iso_utc(alert.time)} {alert.severity.label.upper():<8} {alert.kind!s:<28} {who:<28} "
+        f"{where:<24} risk {alert.risk:>3.0f}{update}  {alert.explanation[:160]}"
+    )
 
 
 def replay_command(
@@ -49,6 +61,7 @@ def replay_command(
     ),
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
+    show: bool = typer.Option(False, "--show", help="Also print each alert as one readable line on stderr."),
 ) -> None:
     """Run the whole assessment (decode, track, detectors, risk, alerts) over recorded AIS.
 
@@ -97,6 +110,10 @@ def replay_command(
                     + "\n"
                 )
 
+        def on_alert(alert: Alert) -> None:
+            if show:
+                print(format_alert_line(alert), file=sys.stderr, flush=True)
+
         def progress(d: DecodeStats, p: PipelineStats) -> None:
             if not quiet:
                 print(
@@ -108,7 +125,13 @@ def replay_command(
 
         try:
             result = replay(
-                files, pipeline, alerts_out=alerts_out, speed=pace, on_reject=on_reject, progress=progress
+                files,
+                pipeline,
+                alerts_out=alerts_out,
+                speed=pace,
+                on_reject=on_reject,
+                progress=progress,
+                on_alert=on_alert,
             )
         except (OSError, ValueError) as exc:
             fail(str(exc))

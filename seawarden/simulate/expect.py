@@ -85,7 +85,7 @@ def evaluate(scenario: Scenario, alerts: Iterable[Alert]) -> Outcome:
             a
             for a in alerts
             if a.mmsi == expect.mmsi
-            and a.kind == expect.kind
+            and _carries(a, expect.kind)
             and a.severity >= expect.min_severity
             and a.time >= onset
         ]
@@ -96,6 +96,15 @@ def evaluate(scenario: Scenario, alerts: Iterable[Alert]) -> Outcome:
         for alert in alerts:
             if alert.mmsi != rule.mmsi:
                 continue
-            if alert.kind in rule.kinds or alert.severity in rule.severities:
+            if any(_carries(alert, kind) for kind in rule.kinds) or alert.severity in rule.severities:
                 outcome.violations.append(ForbiddenHit(rule, alert))
     return outcome
+
+
+def _carries(alert: Alert, kind: str) -> bool:
+    """The alert is of ``kind``, or carries a finding of ``kind`` as evidence.
+
+    The alert layer folds a vessel's other findings into its open high/critical incident (an AIS gap
+    mid-drag is evidence on the anchor-drag alert), so a finding reaches the officer either way.
+    """
+    return alert.kind == kind or any(item.get("kind") == str(kind) for item in alert.evidence)

@@ -180,3 +180,30 @@ def test_evidence_is_bounded_keeping_onset() -> None:
     [alert] = mgr.flush()
     assert len(alert.evidence) == 5
     assert alert.evidence[0]["time"] == "2024-12-25T09:46:40Z"
+
+
+def test_other_findings_join_the_vessels_high_incident() -> None:
+    mgr = AlertManager()
+    state = _State(risk=30)
+    [primary] = mgr.ingest([drag(T0, 0.9)], state)
+    assert primary.severity == Severity.CRITICAL
+    gap = Event(kind=AlertKind.AIS_GAP, mmsi=518998865, time=T0 + 1200, score=0.15, explanation="AIS silent.")
+    [update] = mgr.ingest([gap], state)  # due: past the update interval
+    assert update.id == primary.id and update.kind is AlertKind.ANCHOR_DRAG_SUSPECTED
+    assert [e["kind"] for e in update.evidence] == ["anchor_drag_suspected", "ais_gap"]
+    assert update.infrastructure == "estlink-2"  # a folded finding does not move the incident
+    assert "Latest: AIS silent." in update.explanation
+    assert len(mgr) == 1  # no separate ais_gap alert
+    # a vessel without a high incident gets its own alerts
+    other = AlertManager()
+    assert other.ingest([Event(kind=AlertKind.AIS_GAP, mmsi=7, time=T0, score=0.5)], _State(risk=30))[
+        0
+    ].kind == (AlertKind.AIS_GAP)
+
+
+def test_one_record_per_alert_per_batch() -> None:
+    mgr = AlertManager()
+    listed = _State(risk=80)
+    batch = [entry(AlertKind.AREA_ENTRY, T0), entry(AlertKind.WATCHLIST_IN_AREA, T0, score=0.9)]
+    [record] = mgr.ingest(batch, listed)
+    assert record.version == 1 and record.kind is AlertKind.WATCHLIST_IN_AREA and len(record.evidence) == 2
