@@ -142,9 +142,9 @@ class AlertManager:
         for fam in [f for f, inc in incs.items() if event.time - inc.last_evidence > cfg.incident_window_s]:
             del incs[fam]
         inc = incs.get(family)
-        if inc is None or not inc.emitted:
-            # nothing of this kind on the officer's screen yet: join the vessel's primary incident
-            inc = self._primary(incs) or inc
+        primary = self._primary(incs)
+        if primary is not None and (inc is None or inc.alert.severity < primary.alert.severity):
+            inc = primary  # the vessel is in a high incident: one timeline, not a second alert
         if inc is None and kind is AlertKind.AREA_EXIT:
             return None  # leaving an area nobody was alerted about is not news
 
