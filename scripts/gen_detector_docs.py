@@ -50,7 +50,7 @@ def render() -> str:
         module = importlib.import_module(f"seawarden.assess.detectors.{module_name}")
         config = getattr(module, config_name)
         lines += [f"## {module_name} (`{kinds}`)", "", inspect.cleandoc(module.__doc__ or ""), ""]
-        lines += _table(config, f"assess.{module_name}") + [""]
+        lines += [*_table(config, f"assess.{module_name}"), ""]
     for title, module_name, config_name, prefix in (
         ("Risk", "seawarden.assess.risk", "RiskConfig", "assess.risk"),
         ("Monitoring", "seawarden.assess.monitoring", "MonitoringConfig", "assess.monitoring"),
@@ -59,11 +59,11 @@ def render() -> str:
         module = importlib.import_module(module_name)
         lines += [f"## {title}", "", inspect.cleandoc(module.__doc__ or ""), ""]
         if config_name:
-            lines += _table(getattr(module, config_name), prefix) + [""]
+            lines += [*_table(getattr(module, config_name), prefix), ""]
         else:
             from seawarden.alerts.config import AlertConfig
 
-            lines += _table(AlertConfig, prefix) + [""]
+            lines += [*_table(AlertConfig, prefix), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
