@@ -77,7 +77,9 @@ def test_tcp_client_backs_off_when_nobody_listens() -> None:
         await probe.wait_closed()  # the port is now closed
         client = TcpClientSource("127.0.0.1", port, initial_backoff_s=0.01, max_backoff_s=0.02)
         client.start()
-        await asyncio.sleep(0.3)
+        deadline = asyncio.get_running_loop().time() + 10.0  # bounded; a loaded CI machine is slow
+        while client.reconnects < 3 and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
         await client.stop()
         assert client.connections == 0 and client.reconnects >= 3
 

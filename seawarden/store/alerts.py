@@ -1,0 +1,424 @@
+"""Alert persistence, the operators' lifecycle, and releasability-filtered queries.
+
+Rules (tested in ``tests/store/test_alerts.py``):
+
+* one row per alert id holding the latest record; every version's record is kept in
+  ``alert_versions``; a version lower than or equal to the stored one changes nothing;
+* saving a version and enqueueing its deliveries happen in one transaction (see ``outbox``);
+* the pipeline never resets what an operator decided: a new version keeps the status
+  acknowledged, escalated or closed;
+* a *closed* alert is reopened (status back to ``new``, recorded in its history and the audit
+  log) only when a later version is more severe than it was when closed: the officer closed what
+  they saw, and a worse situation is new information that must not stay silent. Updates to a
+  closed alert that are not more severe are stored but not delivered again, which keeps an alert
+  someone judged harmless from paging people all night;
+* an organisation sees an alert only when the alert's releasability shares a community with the
+  organisation's; an alert with empty releasability is visible to nobody (fail closed). Unknown
+  and invisible alerts are indistinguishable (``NotFound``/``None``).
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from seawarden.store import audit, outbox
+from seawarden.store.codec import alert_problem, finite_or_none, json_safe
+from seawarden.store.errors import InvalidTransition, NotFound, PermissionDenied
+from seawarden.store.models import (
+    AlertPage,
+    AlertQuery,
+    AlertStatus,
+    Comment,
+    Principal,
+    SaveOutcome,
+    SaveResult,
+    StatusChange,
+    StoredAlert,
+)
+from seawarden.store.schema import (
+    alert_comments,
+    alert_releasability,
+    alert_status_history,
+    alert_versions,
+    alerts,
+)
+from seawarden.types import Alert, AlertKind, Severity, iso_utc
+
+#: Actor name used for changes the pipeline (not a person) causes.
+SYSTEM_ACTOR = "seawarden"
+MAX_PAGE = 500
+MAX_COMMENT = 10_000
+
+#: Which statuses each operator action may start from (same status again: no-op).
+_ALLOWED_FROM: dict[AlertStatus, frozenset[AlertStatus]] = {
+    AlertStatus.ACKNOWLEDGED: frozenset({AlertStatus.NEW}),
+    AlertStatus.ESCALATED: frozenset({AlertStatus.NEW, AlertStatus.ACKNOWLEDGED}),
+    AlertStatus.CLOSED: frozenset({AlertStatus.NEW, AlertStatus.ACKNOWLEDGED, AlertStatus.ESCALATED}),
+}
+_VERB = {
+    AlertStatus.ACKNOWLEDGED: "acknowledge",
+    AlertStatus.ESCALATED: "escalate",
+    AlertStatus.CLOSED: "close",
+}
+
+
+def visible_to(communities: Iterable[str]) -> ColumnElement[bool]:
+    """SQL condition: the alert shares at least one community with ``communities``."""
+    return exists().where(
+        alert_releasability.c.alert_id == alerts.c.id,
+        alert_releasability.c.community.in_(list(communities)),
+    )
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def save(conn: Connection, alert: Alert, channels: Sequence[str], now: float) -> SaveResult:
+    """Upsert ``alert`` and enqueue its deliveries, inside the caller's (write) transaction."""
+    problem = alert_problem(alert)
+    if problem is not None:
+        return SaveResult(str(alert.id), _int_or_zero(alert.version), SaveOutcome.REJECTED, reason=problem)
+    record = json_safe(alert.to_dict())
+    current = conn.execute(
+        select(alerts.c.version, alerts.c.status, alerts.c.closed_severity)
+        .where(alerts.c.id == alert.id)
+        .with_for_update()
+    ).first()
+    if current is not None and current.version >= alert.version:
+        outcome = SaveOutcome.DUPLICATE if current.version == alert.version else SaveOutcome.STALE
+        return SaveResult(alert.id, alert.version, outcome, reason=f"stored version is {current.version}")
+
+    columns = _columns(alert, record, now)
+    reopened = suppressed = False
+    if current is None:
+        conn.execute(insert(alerts).values(**columns, status=AlertStatus.NEW.value, created_at=now))
+    else:
+        status = AlertStatus(current.status)
+        if status is AlertStatus.CLOSED:
+            closed_at = Severity(current.closed_severity or 0)
+            if alert.severity > closed_at:
+                reopened = True
+                note = f"reopened: severity rose from {closed_at.label} to {Severity(alert.severity).label}"
+                columns.update(status=AlertStatus.NEW.value, status_at=now, status_by=SYSTEM_ACTOR)
+                columns.update(closed_severity=None)
+                _history(conn, alert.id, status, AlertStatus.NEW, SYSTEM_ACTOR, None, now, note)
+                audit.record(
+                    conn,
+                    actor=SYSTEM_ACTOR,
+                    org_id=None,
+                    action="alert.reopen",
+                    obj=f"alert:{alert.id}",
+                    now=now,
+                    detail={"version": alert.version, "note": note},
+                )
+            else:
+                suppressed = True
+        conn.execute(
+            update(alerts).where(alerts.c.id == alert.id, alerts.c.version < alert.version).values(**columns)
+        )
+    conn.execute(delete(alert_releasability).where(alert_releasability.c.alert_id == alert.id))
+    communities = sorted({str(c).strip() for c in alert.releasability if str(c).strip()})
+    if communities:
+        conn.execute(
+            insert(alert_releasability), [{"alert_id": alert.id, "community": c} for c in communities]
+        )
+    conn.execute(
+        insert(alert_versions).values(alert_id=alert.id, version=alert.version, record=record, saved_at=now)
+    )
+    enqueued = 0 if suppressed else outbox.enqueue(conn, alert.id, alert.version, channels, now)
+    reason = "closed by an operator and not more severe: stored, not delivered" if suppressed else ""
+    return SaveResult(alert.id, alert.version, SaveOutcome.STORED, enqueued, reopened, reason)
+
+
+def change_status(
+    conn: Connection, who: Principal, alert_id: str, target: AlertStatus, note: str, now: float
+) -> StoredAlert:
+    """An operator's lifecycle action; same status again is a no-op (safe for retries)."""
+    if not who.can_change_alerts:
+        raise PermissionDenied(f"{who.user} ({who.role}) may read alerts but not {_VERB[target]} them")
+    row = _visible_row(conn, who.communities, alert_id, lock=True)
+    current = AlertStatus(row.status)
+    if current is target:
+        return _stored(row)
+    if current not in _ALLOWED_FROM[target]:
+        raise InvalidTransition(
+            f"alert {alert_id} is {current}: it cannot be {target} "
+            f"(allowed from: {', '.join(sorted(_ALLOWED_FROM[target]))})"
+        )
+    values: dict[str, Any] = {"status": target.value, "status_at": now, "status_by": who.user}
+    values["closed_severity"] = row.severity if target is AlertStatus.CLOSED else None
+    conn.execute(update(alerts).where(alerts.c.id == alert_id).values(**values))
+    _history(conn, alert_id, current, target, who.user, who.org_id, now, note)
+    audit.record(
+        conn,
+        actor=who.user,
+        org_id=who.org_id,
+        action=f"alert.{_VERB[target]}",
+        obj=f"alert:{alert_id}",
+        now=now,
+        detail={"from": str(current), "to": str(target), "note": note, "version": row.version},
+    )
+    return _stored(_visible_row(conn, who.communities, alert_id))
+
+
+def add_comment(conn: Connection, who: Principal, alert_id: str, text: str, now: float) -> Comment:
+    if not who.can_change_alerts:
+        raise PermissionDenied(f"{who.user} ({who.role}) may read alerts but not comment on them")
+    body = text.strip()
+    if not body:
+        raise ValueError("a comment needs some text")
+    if len(body) > MAX_COMMENT:
+        raise ValueError(f"a comment may have at most {MAX_COMMENT} characters, this one has {len(body)}")
+    _visible_row(conn, who.communities, alert_id)
+    new_id = conn.execute(
+        insert(alert_comments)
+        .values(alert_id=alert_id, org_id=who.org_id, author=who.user, at=now, text=body)
+        .returning(alert_comments.c.id)
+    ).scalar_one()
+    audit.record(
+        conn,
+        actor=who.user,
+        org_id=who.org_id,
+        action="alert.comment",
+        obj=f"alert:{alert_id}",
+        now=now,
+        detail={"comment_id": new_id, "length": len(body)},
+    )
+    return Comment(new_id, alert_id, who.org_id, who.user, now, body)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def get(conn: Connection, communities: Sequence[str], alert_id: str) -> StoredAlert | None:
+    if not communities:
+        return None
+    row = conn.execute(select(alerts).where(alerts.c.id == alert_id, visible_to(communities))).first()
+    return None if row is None else _stored(row)
+
+
+def page(conn: Connection, communities: Sequence[str], query: AlertQuery) -> AlertPage:
+    """Visible alerts matching ``query``: most severe first, then newest."""
+    limit, offset = _page_bounds(query)
+    if not communities:
+        return AlertPage([], 0, limit, offset)
+    conditions = [visible_to(communities), *_filters(query)]
+    total = conn.execute(select(func.count()).select_from(alerts).where(*conditions)).scalar_one()
+    rows = conn.execute(
+        select(alerts)
+        .where(*conditions)
+        .order_by(alerts.c.severity.desc(), alerts.c.time.desc(), alerts.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return AlertPage([_stored(r) for r in rows], int(total), limit, offset)
+
+
+def export_chunk(
+    conn: Connection,
+    communities: Sequence[str],
+    query: AlertQuery,
+    after: tuple[float, str] | None,
+    size: int,
+) -> tuple[list[dict[str, Any]], tuple[float, str] | None]:
+    """Flat export rows in time order after the key ``(time, id)``, and the key of the last row.
+
+    Keyset pagination keeps a long export stable while the pipeline keeps adding alerts.
+    """
+    if not communities:
+        return [], None
+    conditions = [visible_to(communities), *_filters(query)]
+    if after is not None:
+        t, last_id = after
+        conditions.append(or_(alerts.c.time > t, and_(alerts.c.time == t, alerts.c.id > last_id)))
+    rows = list(
+        conn.execute(select(alerts).where(*conditions).order_by(alerts.c.time, alerts.c.id).limit(size))
+    )
+    last = (rows[-1].time, rows[-1].id) if rows else None
+    return [_export_row(r) for r in rows], last
+
+
+def comments(conn: Connection, communities: Sequence[str], alert_id: str) -> list[Comment]:
+    _visible_row(conn, communities, alert_id)
+    rows = conn.execute(
+        select(alert_comments)
+        .where(alert_comments.c.alert_id == alert_id)
+        .order_by(alert_comments.c.at, alert_comments.c.id)
+    )
+    return [Comment(r.id, r.alert_id, r.org_id, r.author, r.at, r.text) for r in rows]
+
+
+def history(conn: Connection, communities: Sequence[str], alert_id: str) -> list[StatusChange]:
+    _visible_row(conn, communities, alert_id)
+    rows = conn.execute(
+        select(alert_status_history)
+        .where(alert_status_history.c.alert_id == alert_id)
+        .order_by(alert_status_history.c.at, alert_status_history.c.id)
+    )
+    return [
+        StatusChange(
+            r.alert_id, AlertStatus(r.from_status), AlertStatus(r.to_status), r.actor, r.org_id, r.at, r.note
+        )
+        for r in rows
+    ]
+
+
+def versions(conn: Connection, communities: Sequence[str], alert_id: str) -> list[dict[str, Any]]:
+    """Every stored version's record, oldest first (how the alert grew)."""
+    _visible_row(conn, communities, alert_id)
+    rows = conn.execute(
+        select(alert_versions.c.record)
+        .where(alert_versions.c.alert_id == alert_id)
+        .order_by(alert_versions.c.version)
+    )
+    return [dict(r.record) for r in rows]
+
+
+# -- internals -----------------------------------------------------------------------------------
+
+
+def _int_or_zero(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _columns(alert: Alert, record: dict[str, Any], now: float) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "kind": str(alert.kind),
+        "severity": int(alert.severity),
+        "risk": float(alert.risk),
+        "mmsi": alert.mmsi,
+        "imo": alert.imo,
+        "name": alert.name,
+        "time": float(alert.time),
+        "first_time": finite_or_none(alert.first_time),
+        "lat": finite_or_none(alert.lat),
+        "lon": finite_or_none(alert.lon),
+        "area": alert.area,
+        "infrastructure": alert.infrastructure,
+        "version": alert.version,
+        "record": record,
+        "updated_at": now,
+    }
+
+
+def _history(
+    conn: Connection,
+    alert_id: str,
+    old: AlertStatus,
+    new: AlertStatus,
+    actor: str,
+    org_id: str | None,
+    now: float,
+    note: str,
+) -> None:
+    conn.execute(
+        insert(alert_status_history).values(
+            alert_id=alert_id,
+            from_status=old.value,
+            to_status=new.value,
+            actor=actor,
+            org_id=org_id,
+            at=now,
+            note=note,
+        )
+    )
+
+
+def _visible_row(conn: Connection, communities: Sequence[str], alert_id: str, lock: bool = False) -> Row[Any]:
+    if not communities:
+        raise NotFound(f"no alert {alert_id!r} visible to this organisation")
+    query = select(alerts).where(alerts.c.id == alert_id, visible_to(communities))
+    if lock:
+        query = query.with_for_update(of=alerts)
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no alert {alert_id!r} visible to this organisation")
+    return row
+
+
+def _stored(row: Row[Any]) -> StoredAlert:
+    return StoredAlert(
+        id=row.id,
+        kind=row.kind,
+        severity=Severity(row.severity),
+        risk=row.risk,
+        mmsi=row.mmsi,
+        time=row.time,
+        version=row.version,
+        status=AlertStatus(row.status),
+        status_at=row.status_at,
+        status_by=row.status_by,
+        record=dict(row.record),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _page_bounds(query: AlertQuery) -> tuple[int, int]:
+    if not 1 <= query.limit <= MAX_PAGE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE}, got {query.limit}")
+    if query.offset < 0:
+        raise ValueError(f"offset must be 0 or more, got {query.offset}")
+    return query.limit, query.offset
+
+
+def _filters(query: AlertQuery) -> list[ColumnElement[bool]]:
+    """SQL conditions for the query's filters; unknown kinds/statuses/severities raise ValueError."""
+    out: list[ColumnElement[bool]] = []
+    if query.kinds:
+        try:
+            kinds = sorted({AlertKind(k).value for k in query.kinds})
+        except ValueError:
+            known = ", ".join(k.value for k in AlertKind)
+            raise ValueError(f"unknown alert kind in {list(query.kinds)}; use: {known}") from None
+        out.append(alerts.c.kind.in_(kinds))
+    if query.min_severity is not None:
+        out.append(alerts.c.severity >= int(Severity.parse(query.min_severity)))
+    if query.statuses:
+        try:
+            statuses = sorted({AlertStatus(s).value for s in query.statuses})
+        except ValueError:
+            known = ", ".join(s.value for s in AlertStatus)
+            raise ValueError(f"unknown alert status in {list(query.statuses)}; use: {known}") from None
+        out.append(alerts.c.status.in_(statuses))
+    if query.area is not None:
+        out.append(alerts.c.area == query.area)
+    if query.infrastructure is not None:
+        out.append(alerts.c.infrastructure == query.infrastructure)
+    if query.mmsi is not None:
+        out.append(alerts.c.mmsi == query.mmsi)
+    if query.since is not None:
+        out.append(alerts.c.time >= query.since)
+    if query.until is not None:
+        out.append(alerts.c.time < query.until)
+    return out
+
+
+def _export_row(row: Row[Any]) -> dict[str, Any]:
+    record = row.record or {}
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "severity": Severity(row.severity).label,
+        "risk": round(float(row.risk), 1),
+        "mmsi": row.mmsi,
+        "imo": row.imo,
+        "name": row.name,
+        "flag": record.get("flag"),
+        "time": iso_utc(row.time),
+        "first_time": iso_utc(row.first_time),
+        "lat": row.lat,
+        "lon": row.lon,
+        "area": row.area,
+        "infrastructure": row.infrastructure,
+        "version": row.version,
+        "status": row.status,
+        "status_by": row.status_by,
+        "status_at": iso_utc(row.status_at),
+        "releasability": ";".join(record.get("releasability") or []),
+        "evidence_count": len(record.get("evidence") or []),
+        "explanation": record.get("explanation", ""),
+    }

@@ -1,0 +1,1 @@
+"""Alembic migrations of the SeaWarden store (shipped in the package, run by ``open_store``)."""
