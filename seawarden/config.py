@@ -20,6 +20,7 @@ from seawarden.alerts.config import AlertConfig
 from seawarden.assess.config import AssessConfig
 from seawarden.decode import DecodeConfig
 from seawarden.geo import GeoConfig, GeoContext, installed_areas_path
+from seawarden.paths import data_dir as default_data_dir
 from seawarden.track import TrackConfig
 
 
@@ -45,15 +46,6 @@ class GeoSettings(GeoConfig):
         if areas is None and self.infrastructure is None and self.ports is None and config == GeoConfig():
             return GeoContext.default()
         return GeoContext.load(areas, self.infrastructure, ports=self.ports, config=config)
-
-
-def default_data_dir() -> Path:
-    """Where the user's register, imported areas and local stores live (``$SEAWARDEN_DATA_DIR``)."""
-    env = os.environ.get("SEAWARDEN_DATA_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "seawarden"
 
 
 class Settings(BaseSettings):

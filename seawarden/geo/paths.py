@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from seawarden.paths import data_dir as user_data_dir
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_AREAS = DATA_DIR / "areas.geojson"
@@ -12,16 +13,6 @@ BUNDLED_PORTS = DATA_DIR / "ports.geojson"
 BUNDLED_LAND = DATA_DIR / "land.geojson"
 BUNDLED_WATERWAYS = DATA_DIR / "waterways.geojson"
 USER_AREAS_FILE = "areas.geojson"
-
-
-def user_data_dir() -> Path:
-    """``$SEAWARDEN_DATA_DIR``, else ``$XDG_DATA_HOME/seawarden``, else ``~/.local/share/seawarden``."""
-    explicit = os.environ.get("SEAWARDEN_DATA_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "seawarden"
 
 
 def installed_areas_path() -> Path | None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from seawarden.paths import data_dir
 from seawarden.store.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,7 @@ WRITE_OPTION = "seawarden_write"
 
 def default_url() -> str:
     """``sqlite:///<data dir>/seawarden.db`` (``$SEAWARDEN_DATA_DIR`` or the XDG data home)."""
-    from seawarden.config import default_data_dir  # the settings module imports every stage
-
-    return f"sqlite:///{Path(default_data_dir()) / SQLITE_FILE}"
+    return f"sqlite:///{data_dir() / SQLITE_FILE}"
 
 
 def resolve_url(url: str | None) -> URL:

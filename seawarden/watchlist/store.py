@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from seawarden.paths import data_dir as default_data_dir
 from seawarden.watchlist.entry import WatchlistEntry
 
 log = logging.getLogger(__name__)
@@ -40,16 +41,6 @@ class WatchlistStore(Protocol):
     def load(self) -> RegisterData: ...
 
     def save(self, data: RegisterData) -> None: ...
-
-
-def default_data_dir() -> Path:
-    """``$SEAWARDEN_DATA_DIR``, else ``$XDG_DATA_HOME/seawarden``, else ``~/.local/share/seawarden``."""
-    explicit = os.environ.get("SEAWARDEN_DATA_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "seawarden"
 
 
 def default_register_path() -> Path:
