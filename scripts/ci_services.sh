@@ -53,6 +53,20 @@ if port_open "$PG_PORT" && command -v psql >/dev/null; then
     fi
 fi
 
+# --- Chromium for the browser tests (Debian's; Playwright drives it by path, never downloads one) ---
+if ! command -v chromium >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    if { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } \
+        >/tmp/ci_services_chromium.log 2>&1; then
+        echo "chromium: installed ($(chromium --version 2>/dev/null | head -n 1))"
+    else
+        echo "chromium: apt-get install failed, see /tmp/ci_services_chromium.log"
+        failed=1
+    fi
+else
+    echo "chromium: present ($(chromium --version 2>/dev/null | head -n 1))"
+fi
+
 # --- Mosquitto ----------------------------------------------------------------------------------
 if port_open "$MQTT_PORT"; then
     how="already running"

@@ -1,0 +1,260 @@
+"""A seeded, realistic North Sea / Baltic AIS feed of millions of lines, generated in seconds.
+
+Why generated: the benchmark needs a feed far larger than the public samples, with the message
+mix of a national coastal network. The mix by message (per Kystverket's and DMA's public samples
+and ITU-R M.1371 reporting rates: class A positions dominate, then class B, static/voyage data
+and base stations) is in ``MIX``. Each line carries a Kystverket-style tag block
+``\\s:<station>,c:<epoch>*hh\\`` so that replays have receive times.
+
+Speed: position reports (types 1/2/3/18, the bulk) are packed, armoured and checksummed with
+NumPy; the rest (types 5 two-part, 24, 4, 19, 27) come from a pool encoded once with pyais'
+encoder and are stamped with their tag block in Python. Vessels move on straight legs, so the
+tracker and detectors see plausible tracks.
+"""
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pyais.encode import encode_dict
+
+FORMAT_VERSION = 2  # bump when the generator changes, so cached feeds are rebuilt
+T0 = 1_717_200_000  # 2024-06-01 00:00 UTC
+RATE_PER_S = 1500.0  # messages per second of a national coastal network (both seas)
+STATIONS = [f"{2570000 + 137 * i}" for i in range(24)]  # 7-character receiver ids, Kystverket style
+# share of messages by type (types 5 are two sentences each)
+MIX = {1: 0.56, 2: 0.02, 3: 0.12, 18: 0.13, 5: 0.05, 24: 0.05, 4: 0.05, 19: 0.01, 27: 0.01}
+# the same traffic without static, voyage and base-station reports (a positions-only filtered feed)
+POSITIONS_ONLY = {1: 0.70, 2: 0.02, 3: 0.13, 18: 0.15}
+MIXES = {"mixed": MIX, "positions": POSITIONS_ONLY}
+# sea boxes (lat_min, lat_max, lon_min, lon_max):
+# North Sea, Skagerrak/Kattegat, Baltic proper, Gulf of Finland
+SEA_BOXES = [
+    (52.0, 58.5, 1.0, 7.5),
+    (56.5, 58.3, 8.5, 12.0),
+    (54.5, 59.5, 13.5, 21.0),
+    (59.3, 60.4, 22.0, 29.0),
+]
+POSITION_TYPES = (1, 2, 3, 18)
+VECTOR_TYPES = (*POSITION_TYPES, 4)  # generated with NumPy; the rest come from the pyais-encoded pool
+BASE_STATIONS = 40
+POOL_VESSELS = 4000  # vessels with static reports (encoding more with pyais would slow generation)
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Vessels on straight legs: position at time t = start + velocity * (t - T0)."""
+
+    mmsi: np.ndarray
+    lat0: np.ndarray
+    lon0: np.ndarray
+    sog: np.ndarray  # knots
+    cog: np.ndarray  # degrees
+    status: np.ndarray  # nav status (0 under way, 1 at anchor, 5 moored)
+
+    @classmethod
+    def random(cls, rng: np.random.Generator, n: int) -> "Fleet":
+        box = np.array(SEA_BOXES)[rng.integers(len(SEA_BOXES), size=n)]
+        moving = rng.random(n) < 0.7
+        mid = rng.choice([219, 220, 230, 244, 245, 257, 258, 259, 261, 265, 266, 273, 276, 636, 538], size=n)
+        return cls(
+            mmsi=mid * 1_000_000 + rng.integers(0, 1_000_000, size=n),
+            lat0=rng.uniform(box[:, 0], box[:, 1]),
+            lon0=rng.uniform(box[:, 2], box[:, 3]),
+            sog=np.where(moving, rng.uniform(4.0, 18.0, n), rng.uniform(0.0, 0.4, n)),
+            cog=rng.uniform(0.0, 360.0, n),
+            status=np.where(moving, 0, rng.choice([1, 5], size=n)),
+        )
+
+    def position(self, vessel: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        hours = (t - T0) / 3600.0
+        dist_nm = self.sog[vessel] * hours
+        rad = np.radians(self.cog[vessel])
+        lat = self.lat0[vessel] + dist_nm * np.cos(rad) / 60.0
+        lon = self.lon0[vessel] + dist_nm * np.sin(rad) / (60.0 * np.cos(np.radians(self.lat0[vessel])))
+        return np.clip(lat, -89.0, 89.0), (lon + 180.0) % 360.0 - 180.0
+
+
+def _armour(values: list[tuple[np.ndarray, int]], chars: int) -> np.ndarray:
+    """Pack (value, width) fields MSB first into ``chars`` armoured six-bit characters per row."""
+    n = len(values[0][0])
+    bits = np.zeros((n, chars * 6), dtype=np.uint8)
+    pos = 0
+    for value, width in values:
+        raw = np.asarray(value, dtype=np.int64) & ((1 << width) - 1)
+        shifts = np.arange(width - 1, -1, -1)
+        bits[:, pos : pos + width] = (raw[:, None] >> shifts) & 1
+        pos += width
+    six = bits.reshape(n, chars, 6) @ np.array([32, 16, 8, 4, 2, 1], dtype=np.uint8)
+    return np.where(six < 40, six + 48, six + 56).astype(np.uint8)
+
+
+def _position_payloads(rng: np.random.Generator, fleet: Fleet, vessel, t, msg_type) -> np.ndarray:
+    n = len(vessel)
+    lat, lon = fleet.position(vessel, t)
+    sog = np.round(fleet.sog[vessel] * 10 + rng.normal(0, 2, n)).clip(0, 1022)
+    cog = np.round((fleet.cog[vessel] + rng.normal(0, 2, n)) % 360 * 10)
+    heading = np.where(rng.random(n) < 0.08, 511, np.round(fleet.cog[vessel]) % 360)
+    second = (t.astype(np.int64) + rng.integers(0, 3, n)) % 60
+    lon_raw, lat_raw = np.round(lon * 600_000), np.round(lat * 600_000)
+    repeat = (rng.random(n) < 0.03).astype(np.int64)
+    if msg_type == 18:
+        fields = [
+            (np.full(n, 18), 6), (repeat, 2), (fleet.mmsi[vessel], 30), (np.zeros(n), 8), (sog, 10),
+            (rng.integers(0, 2, n), 1), (lon_raw, 28), (lat_raw, 27), (cog, 12), (heading, 9), (second, 6),
+            (np.zeros(n), 2), (np.ones(n), 1), (np.zeros(n), 1), (np.ones(n), 1), (np.ones(n), 1),
+            (np.ones(n), 1), (np.zeros(n), 1), (rng.integers(0, 2, n), 1), (rng.integers(0, 1 << 20, n), 20),
+        ]  # fmt: skip
+    else:
+        turn = np.where(rng.random(n) < 0.2, -128, rng.integers(-30, 31, n))
+        fields = [
+            (np.full(n, msg_type), 6), (repeat, 2), (fleet.mmsi[vessel], 30), (fleet.status[vessel], 4),
+            (turn, 8), (sog, 10), (rng.integers(0, 2, n), 1), (lon_raw, 28), (lat_raw, 27), (cog, 12),
+            (heading, 9), (second, 6), (np.zeros(n), 2), (np.zeros(n), 3), (rng.integers(0, 2, n), 1),
+            (rng.integers(0, 1 << 19, n), 19),
+        ]  # fmt: skip
+    return _armour(fields, 28)
+
+
+def _base_station_payloads(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
+    """Type 4 reports of BASE_STATIONS coastal stations: their UTC time changes every report."""
+    n = len(t)
+    station = rng.integers(0, BASE_STATIONS, n)
+    box = np.array(SEA_BOXES)[station % len(SEA_BOXES)]
+    lat = box[:, 0] + (box[:, 1] - box[:, 0]) * ((station * 37) % 100) / 100.0
+    lon = box[:, 2] + (box[:, 3] - box[:, 2]) * ((station * 61) % 100) / 100.0
+    when = t.astype("datetime64[s]")
+    days = when.astype("datetime64[D]")
+    secs = (when - days).astype(np.int64)
+    year = when.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = when.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    fields = [
+        (np.full(n, 4), 6), (np.zeros(n), 2), (2_190_000 + station, 30), (year, 14), (month, 4), (day, 5),
+        (secs // 3600, 5), (secs // 60 % 60, 6), (secs % 60, 6), (np.ones(n), 1),
+        (np.round(lon * 600_000), 28),
+        (np.round(lat * 600_000), 27), (np.ones(n), 4), (np.zeros(n), 10), (np.zeros(n), 1),
+        (rng.integers(0, 1 << 19, n), 19),
+    ]  # fmt: skip
+    return _armour(fields, 28)
+
+
+def _tag_rows(station: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``\\s:SSSSSSS,c:TTTTTTTTTT*hh\\`` rows (fixed width 29)."""
+    n = len(t)
+    names = np.frombuffer("".join(STATIONS).encode(), dtype=np.uint8).reshape(len(STATIONS), 7)
+    digits = (t.astype(np.int64)[:, None] // 10 ** np.arange(9, -1, -1)) % 10 + ord("0")
+    body = np.concatenate(
+        [np.tile(np.frombuffer(b"s:", np.uint8), (n, 1)), names[station],
+         np.tile(np.frombuffer(b",c:", np.uint8), (n, 1)), digits.astype(np.uint8)], axis=1,
+    )  # fmt: skip
+    return np.concatenate(
+        [np.full((n, 1), ord("\\"), np.uint8), body, np.full((n, 1), ord("*"), np.uint8), _hex(body),
+         np.full((n, 1), ord("\\"), np.uint8)], axis=1,
+    )  # fmt: skip
+
+
+def _hex(body: np.ndarray) -> np.ndarray:
+    digits = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+    xor = np.bitwise_xor.reduce(body, axis=1)
+    return np.stack([digits[xor >> 4], digits[xor & 15]], axis=1)
+
+
+def _position_lines(payload: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    n = len(payload)
+    head = np.tile(np.frombuffer(b"AIVDM,1,1,,A,", np.uint8), (n, 1))
+    head[:, -2] = channel
+    body = np.concatenate([head, payload, np.tile(np.frombuffer(b",0", np.uint8), (n, 1))], axis=1)
+    return np.concatenate(
+        [np.full((n, 1), ord("!"), np.uint8), body, np.full((n, 1), ord("*"), np.uint8), _hex(body),
+         np.full((n, 1), ord("\n"), np.uint8)], axis=1,
+    )  # fmt: skip
+
+
+def _pool(rng: np.random.Generator, fleet: Fleet, size: int) -> dict[int, list[list[str]]]:
+    """Static reports of the first ``size`` vessels, encoded once with pyais (vessel i: entry i).
+
+    Like real static and voyage data they repeat unchanged for a vessel through the feed.
+    """
+    kw = {"talker_id": "AI", "sentence_type": "VDM"}
+    names = ["NORDIC STAR", "BALTIC TRADER", "SEA FALCON", "STENA FREIGHTER", "VIKING GRACE", "ATLANTIC"]
+    ports = ["GDANSK", "ROTTERDAM", "GOTHENBURG", "HELSINKI", "KIEL", "ST PETERSBURG", "AARHUS"]
+    pool: dict[int, list[list[str]]] = {5: [], 24: [], 19: [], 27: []}
+    for i in range(size):
+        v = i
+        mmsi = int(fleet.mmsi[v])
+        name = f"{names[i % len(names)]} {i % 97}"
+        lat, lon = float(fleet.lat0[v]), float(fleet.lon0[v])
+        pool[5].append(encode_dict({
+            "type": 5, "mmsi": mmsi, "imo": 9_000_000 + i, "callsign": f"OZ{i % 1000:03d}", "shipname": name,
+            "ship_type": int(rng.choice([30, 52, 60, 70, 80])), "to_bow": 80, "to_stern": 20, "to_port": 8,
+            "to_starboard": 8, "draught": 6.5, "destination": ports[i % len(ports)], "month": 6, "day": 3,
+            "hour": 12, "minute": 30, "epfd": 1,
+        }, seq_id=i % 10, radio_channel="AB"[i % 2], **kw))  # fmt: skip
+        pool[24].append(encode_dict({"type": 24, "mmsi": mmsi, "partno": 0, "shipname": name}, **kw))
+        pool[24].append(encode_dict({
+            "type": 24, "mmsi": mmsi, "partno": 1, "ship_type": 37, "callsign": f"SB{i:04d}", "to_bow": 8,
+            "to_stern": 4, "to_port": 2, "to_starboard": 2,
+        }, **kw))  # fmt: skip
+        pool[19].append(encode_dict({
+            "type": 19, "mmsi": mmsi, "speed": 5.5, "lon": lon, "lat": lat, "course": 90.0, "heading": 91,
+            "second": 20, "shipname": name, "ship_type": 36, "to_bow": 10, "to_stern": 3, "to_port": 2,
+            "to_starboard": 2, "epfd": 1,
+        }, **kw))  # fmt: skip
+        pool[27].append(encode_dict({
+            "type": 27, "mmsi": mmsi, "lon": round(lon, 1), "lat": round(lat, 1), "speed": 12, "course": 45,
+            "status": 0,
+        }, **kw))  # fmt: skip
+    return pool
+
+
+def generate(messages: int, seed: int = 42, mix: str = "mixed") -> bytes:
+    """The feed as bytes: ``messages`` AIS messages (type 5 spans two lines), in time order."""
+    shares = MIXES[mix]
+    rng = np.random.default_rng(seed)
+    fleet = Fleet.random(rng, max(200, min(20_000, messages // 100)))
+    types = np.array(list(shares))
+    msg_type = rng.choice(types, size=messages, p=np.array(list(shares.values())) / sum(shares.values()))
+    t = np.floor(T0 + np.arange(messages) / RATE_PER_S)
+    vessel = rng.integers(len(fleet.mmsi), size=messages)
+    station = rng.integers(len(STATIONS), size=messages)
+    tags = _tag_rows(station, t)
+    lines: list[bytes | None] = [None] * messages
+    for kind in VECTOR_TYPES:
+        rows = np.flatnonzero(msg_type == kind)
+        for lo in range(0, len(rows), 200_000):  # bounded temporary memory
+            part = rows[lo : lo + 200_000]
+            if kind == 4:
+                payload = _base_station_payloads(rng, t[part])
+            else:
+                payload = _position_payloads(rng, fleet, vessel[part], t[part], kind)
+            text = np.concatenate(
+                [tags[part], _position_lines(payload, rng.choice([65, 66], len(part)))], axis=1
+            )
+            blob, width = text.tobytes(), text.shape[1]
+            for j, row in enumerate(part.tolist()):
+                lines[row] = blob[j * width : (j + 1) * width]
+    pool = _pool(rng, fleet, min(len(fleet.mmsi), POOL_VESSELS))
+    for row in np.flatnonzero(~np.isin(msg_type, VECTOR_TYPES)).tolist():
+        group = pool[int(msg_type[row])][int(vessel[row]) % len(pool[int(msg_type[row])])]
+        tag = tags[row].tobytes()
+        lines[row] = b"".join(tag + s.encode() + b"\n" for s in group)
+    return b"".join(lines)  # type: ignore[arg-type]
+
+
+def cache_dir() -> Path:
+    return Path(tempfile.gettempdir()) / "seawarden-bench"
+
+
+def feed_path(messages: int, seed: int = 42, directory: Path | None = None, mix: str = "mixed") -> Path:
+    """The cached feed file for (seed, size, mix), generated on first use."""
+    directory = directory or cache_dir()
+    name = f"feed-v{FORMAT_VERSION}-seed{seed}-{messages}" + ("" if mix == "mixed" else f"-{mix}")
+    path = directory / f"{name}.nmea"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(generate(messages, seed, mix))
+        tmp.replace(path)  # atomic: a killed run never leaves a truncated cache file
+    return path

@@ -1,0 +1,1 @@
+"""Alerts: list, read, export, and the operators' lifecycle (acknowledge, escalate, close, comment)."""

@@ -1,0 +1,1 @@
+"""Areas of interest and infrastructure assets as GeoJSON (from the running GeoContext)."""

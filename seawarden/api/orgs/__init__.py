@@ -1,0 +1,1 @@
+"""Organisations, users and API keys (admins only; tokens are shown once, at creation)."""

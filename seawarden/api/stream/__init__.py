@@ -1,0 +1,1 @@
+"""The live WebSocket: alerts (and optionally vessel positions) as they happen."""

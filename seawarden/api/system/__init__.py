@@ -1,0 +1,1 @@
+"""Service endpoints: health, Prometheus metrics, and the offline API docs."""

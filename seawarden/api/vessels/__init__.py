@@ -1,0 +1,1 @@
+"""Vessels: search, dossier (identity, watch-list match, risk, monitoring, recent alerts), tracks."""

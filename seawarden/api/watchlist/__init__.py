@@ -1,0 +1,1 @@
+"""Watch-list: read, edit and import the register persisted in the store (every access audited)."""

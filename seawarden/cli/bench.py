@@ -1,0 +1,58 @@
+"""``seawarden bench``: decode and replay throughput against pyais (the harness in ``benchmarks/``).
+
+The harness lives beside the package in a source checkout (it generates large feeds and compares
+libraries; it is not shipped in the wheel), so this command finds it there.
+"""
+
+import importlib
+import sys
+from pathlib import Path
+
+import typer
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def _harness():
+    """The benchmarks.decode_bench module, or a clear error when not run from a checkout."""
+    if (CHECKOUT / "benchmarks" / "decode_bench.py").is_file() and str(CHECKOUT) not in sys.path:
+        sys.path.insert(0, str(CHECKOUT))
+    try:
+        return importlib.import_module("benchmarks.decode_bench")
+    except ImportError as exc:
+        typer.echo(
+            f"error: the benchmark harness is in the source checkout, not the installed package ({exc}); "
+            "run from a clone: python -m benchmarks",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+
+
+def bench_command(
+    messages: int = typer.Option(2_000_000, "--messages", "-n", help="Feed size in messages."),
+    seed: int = typer.Option(42, "--seed", help="Seed of the generated feed (cached per seed and size)."),
+    baseline_messages: int = typer.Option(
+        200_000, "--baseline-messages", help="Lines for the slow baselines (pyais, reference decoder)."
+    ),
+    replay_messages: int = typer.Option(100_000, "--replay-messages", help="Lines for the full replay."),
+    quick: bool = typer.Option(False, "--quick", help="Small sizes (seconds), for smoke tests."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Where generated feeds are kept."),
+) -> None:
+    """Measure decode-only and full-replay throughput on a generated North Sea / Baltic feed."""
+    if messages < 1 or baseline_messages < 1 or replay_messages < 1:
+        typer.echo("error: sizes must be positive", err=True)
+        raise typer.Exit(2)
+    argv = [
+        f"--messages={messages}", f"--seed={seed}", f"--baseline-messages={baseline_messages}",
+        f"--replay-messages={replay_messages}",
+    ]  # fmt: skip
+    if quick:
+        argv.append("--quick")
+    if cache_dir is not None:
+        argv.append(f"--cache-dir={cache_dir}")
+    _harness().main(argv)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bench`` to the main ``seawarden`` command."""
+    app.command("bench")(bench_command)

@@ -1,0 +1,610 @@
+"""Vectorised fast path of the decoder for the messages that dominate every feed.
+
+Lines are framed for whole buffers at once with NumPy (:mod:`fast_frame`: single sentences and
+adjacent two-part messages, optional plain tag block with ``c:`` time and ``s:`` source, NMEA
+checksum). Position reports (types 1/2/3, 18, 19, 27) and base-station reports (4/11) are then
+decoded as bit fields over arrays (:mod:`fast_fields`); the other framed messages (types 5, 24,
+...) go through the reference payload decoder once per distinct payload (:mod:`fast_memo`).
+Every other line (longer multipart groups, Gatehouse/prefix/trailer variants, group tag blocks,
+anything odd) goes, in input order, through the reference :class:`~seawarden.decode.Decoder`,
+which also owns the statistics: the combined output has the same messages, in the same order,
+with the same :class:`DecodeStats` and rejects as the reference alone (the agreement tests check
+this field by field on the shared corpora and on generated data).
+
+The fast rows stay columns (:class:`PositionColumns`, :class:`MemoRow`) because building one
+Python object per message costs more than decoding it; :meth:`DecodeResult.messages` builds
+``Message`` objects when a consumer needs them.
+
+Coupling, in one place (:class:`_Reference`): fast lines must leave the reference decoder in the
+state it would have reached by decoding them itself, so this module reads and advances its line
+numbers, pending tag-block/PGHP context and multipart groups (expiry, key collisions). Receive
+times from our own clock are taken once per chunk of buffer (not once per line): the lines of
+one read arrived together.
+"""
+
+import gzip
+import heapq
+import itertools
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from seawarden.decode.decoder import Decoder
+from seawarden.decode.fast_fields import PAYLOAD_CHARS, FieldColumns, decode_payloads, extra_of
+from seawarden.decode.fast_frame import PAD, SOURCE_WIDTH, FramedLines, frame, talker_text
+from seawarden.decode.fast_memo import PayloadMemo, Template, build, is_armoured
+from seawarden.decode.results import DecodeStats
+from seawarden.decode.tabular import CSV_DECODERS
+from seawarden.sources.detect import InputFormat, detect_format
+from seawarden.sources.files import STDIN, SourceError
+from seawarden.sources.reader import DETECT_LINES, source_name
+from seawarden.types import Message, TimeSource
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 1 << 22  # 4 MiB pieces keep the per-line arrays in cache
+_TIME_SOURCES = (TimeSource.TAG_BLOCK, TimeSource.CLOCK)  # PositionColumns.time_source codes
+
+
+@dataclass
+class PositionColumns(FieldColumns):
+    """Decoded fast rows as arrays; ``line`` is each row's input line (0-based, per decode call)."""
+
+    line: np.ndarray  # int64
+    timestamp: np.ndarray  # float64 epoch seconds
+    time_source: np.ndarray  # uint8 index into _TIME_SOURCES
+    source: np.ndarray  # int32 index into ``sources``
+    channel: np.ndarray  # uint8 byte, 0 = none
+    talker: np.ndarray  # int64 talker key (fast_frame.talker_text)
+    tag_checksum_ok: np.ndarray  # bool
+    sources: list[str] = field(default_factory=list)
+    raw: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    def messages(self) -> Iterator[Message]:
+        """``Message`` objects equal to the reference decoder's, row by row."""
+        talkers: dict[int, str] = {}
+        columns = zip(
+            self.msg_type.tolist(), self.repeat.tolist(), self.mmsi.tolist(), self.lat.tolist(),
+            self.lon.tolist(), self.sog.tolist(), self.cog.tolist(), self.heading.tolist(),
+            self.rot.tolist(), self.turn_flag.tolist(), self.nav_status.tolist(), self.maneuver.tolist(),
+            self.second.tolist(), self.accuracy.tolist(), self.raim.tolist(), self.aux.tolist(),
+            self.timestamp.tolist(), self.time_source.tolist(), self.source.tolist(),
+            self.channel.tolist(), self.talker.tolist(), strict=True,
+        )  # fmt: skip
+        for i, row in enumerate(columns):
+            (mtype, repeat, mmsi, lat, lon, sog, cog, heading, rot, turn, status, maneuver, second,
+             accuracy, raim, aux, when, tsource, source, channel, talker) = row  # fmt: skip
+            if talker not in talkers:
+                talkers[talker] = talker_text(talker)
+            msg = Message(
+                msg_type=mtype,
+                mmsi=mmsi,
+                timestamp=when,
+                time_source=_TIME_SOURCES[tsource],
+                source=self.sources[source],
+                channel=chr(channel) if channel else None,
+                talker=talkers[talker],
+                repeat=repeat,
+                lat=None if lat != lat else lat,
+                lon=None if lon != lon else lon,
+                sog=None if sog != sog else sog,
+                cog=None if cog != cog else cog,
+                heading=None if heading != heading else heading,
+                nav_status=None if status < 0 else status,
+                rot=None if rot != rot else rot,
+                accuracy=accuracy,
+                maneuver=None if maneuver < 0 else maneuver,
+                raim=raim,
+                second=None if second < 0 else second,
+                extra=extra_of(mtype, aux, turn, second),
+                raw=None if self.raw is None else self.raw[i],
+            )
+            if mtype == 19:
+                msg.name = self.name[i]
+                msg.ship_type = None if self.ship_type[i] < 0 else int(self.ship_type[i])
+                msg.to_bow, msg.to_stern, msg.to_port, msg.to_starboard = (int(v) for v in self.dims[i])
+            yield msg
+
+    @classmethod
+    def concat(cls, parts: Sequence["PositionColumns"], sources: list[str]) -> "PositionColumns":
+        names = [f for f in vars(parts[0]) if f not in ("sources", "raw")] if parts else []
+        if not parts:
+            return cls.empty_positions(sources)
+        merged = {name: np.concatenate([getattr(p, name) for p in parts]) for name in names}
+        raw = None if parts[0].raw is None else [r for p in parts for r in (p.raw or [])]
+        return cls(**merged, sources=sources, raw=raw)
+
+    @classmethod
+    def empty_positions(cls, sources: list[str]) -> "PositionColumns":
+        base = FieldColumns.empty(0)
+        return cls(
+            **vars(base), line=np.zeros(0, np.int64), timestamp=np.zeros(0),
+            time_source=np.zeros(0, np.uint8), source=np.zeros(0, np.int32), channel=np.zeros(0, np.uint8),
+            talker=np.zeros(0, np.int64),
+            tag_checksum_ok=np.zeros(0, bool), sources=sources,
+        )  # fmt: skip
+
+
+@dataclass
+class DecodeResult:
+    """Everything one ``decode_buffer`` call produced: fast columns plus the reference's messages."""
+
+    positions: PositionColumns
+    others: list[tuple[int, Message]]  # (input line that completed it, message) from the reference
+    memoised: list[tuple[int, "MemoRow"]]  # (last line, row): other types, built on demand
+
+    def __len__(self) -> int:
+        return len(self.positions) + len(self.others) + len(self.memoised)
+
+    def messages(self) -> Iterator[Message]:
+        """All messages in input-line order (a multipart message at the line that completed it)."""
+        fast = zip(self.positions.line.tolist(), self.positions.messages(), strict=True)
+        memo = ((line, row.message()) for line, row in self.memoised)
+        for _line, message in heapq.merge(fast, self.others, memo, key=lambda item: item[0]):
+            yield message
+
+
+class _Reference:
+    """The reference decoder, plus the bookkeeping fast lines need (see the module docstring)."""
+
+    def __init__(self, decoder: Decoder) -> None:
+        self.decoder = decoder
+
+    def has_context(self, feed: str) -> bool:
+        """A stand-alone tag block or PGHP line is waiting to apply to this feed's next sentence."""
+        d = self.decoder
+        return feed in d._pending_tag or feed in d._pending_gatehouse
+
+    def count_lines(self, feed: str, count: int) -> None:
+        d = self.decoder
+        d._line_numbers[feed] = d._line_numbers.get(feed, 0) + count
+        d.stats.lines += count
+
+    @property
+    def timeout_s(self) -> float:
+        return self.decoder._multipart.timeout_s
+
+    def colliding(self, rows: "_RowTable", start: int, stop: int, feed: str, names: list[str]) -> list[int]:
+        """Two-part rows whose group key is open in the reference: it must see them to fail the old group."""
+        pending = self.decoder._multipart._groups
+        if not pending:
+            return []
+        hits = []
+        lo, hi = np.searchsorted(rows.pair_rows, [start, stop]).tolist()
+        for row in rows.pair_rows[lo:hi].tolist():
+            memo_row = rows.memo[rows.memo_index[row]]
+            talker, channel, seq = memo_row.key
+            if (feed, names[rows.source[row]], talker, channel, seq) in pending:
+                hits.append(row)
+        return hits
+
+    def expire(self, rows: "_RowTable", span: slice, names: list[str]) -> None:
+        """What the reference does per sentence: drop multipart groups older than the timeout."""
+        d = self.decoder
+        if not len(d._multipart):
+            return
+        keys = rows.source[span].astype(np.int64) * 2 + rows.time_source[span]
+        times = np.maximum(rows.time[span], rows.last_time[span])
+        if keys.min() == keys.max():  # the usual case: one receiver, one kind of time
+            key = int(keys[0])
+            now = float(times.max())
+            d._fail_groups(d._multipart.expire(now, names[key // 2], _TIME_SOURCES[key % 2]))
+            d.stats.pending = d._multipart.pending_lines
+            return
+        for key in np.unique(keys).tolist():
+            now = float(times[keys == key].max())
+            d._fail_groups(d._multipart.expire(now, names[key // 2], _TIME_SOURCES[key % 2]))
+        d.stats.pending = d._multipart.pending_lines
+
+    def account(self, cols: PositionColumns, memo: list["MemoRow"], framed: FramedLines) -> None:
+        stats = self.decoder.stats
+        stats.consumed += len(cols) + sum(m.last - m.first + 1 for m in memo)
+        stats.messages += len(cols) + len(memo)
+        for mtype, count in enumerate(np.bincount(cols.msg_type, minlength=28).tolist()):
+            if count:
+                stats.messages_by_type[mtype] += count
+        for m in memo:
+            stats.messages_by_type[m.template[0][0]] += 1  # msg_type is Message's first field
+        bad_tags = int((~cols.tag_checksum_ok).sum())
+        for m in memo:
+            for row in range(m.framed_row, m.last_framed_row + 1):
+                bad_tags += not framed.tag_checksum_ok[row]
+        if bad_tags:
+            stats.warnings["tagblock_bad_checksum"] += bad_tags
+
+
+@dataclass(slots=True)
+class MemoRow:
+    """A message decoded through the memo: cached field values plus this line's envelope."""
+
+    first: int  # first and last line (a two-part message spans two)
+    last: int
+    framed_row: int
+    last_framed_row: int
+    key: tuple[str, str | None, str | None] | None  # (talker, channel, seq) of a two-part message
+    template: Template
+    timestamp: float
+    time_source: TimeSource
+    source: str
+    channel: str | None
+    talker: str
+    raw: str | None
+
+    def message(self) -> Message:
+        return build(
+            self.template, self.timestamp, self.time_source, self.source, self.channel, self.talker, self.raw
+        )
+
+
+@dataclass
+class _RowTable:
+    """Every fast row (vectorised or memo) in line order, with what the reference bookkeeping needs."""
+
+    first: np.ndarray
+    last: np.ndarray
+    time: np.ndarray  # first part's time
+    last_time: np.ndarray  # last part's time (expiry is checked per sentence)
+    time_source: np.ndarray
+    source: np.ndarray
+    vector_index: np.ndarray  # index into the PositionColumns, -1 for memo rows
+    memo_index: np.ndarray  # index into the memo list, -1 for vectorised rows
+    memo: list
+    pair_rows: np.ndarray  # rows that are two-part messages (their group key may collide)
+
+    @classmethod
+    def build(
+        cls, framed: FramedLines, timestamp: np.ndarray, source: np.ndarray, vector_rows, memo
+    ) -> "_RowTable":
+        memo_first = np.array([m.framed_row for m in memo], dtype=np.int64)
+        memo_last = np.array([m.last_framed_row for m in memo], dtype=np.int64)
+        first_rows = np.concatenate([vector_rows, memo_first])
+        last_rows = np.concatenate([vector_rows, memo_last])
+        order = np.argsort(framed.line[first_rows], kind="stable")
+        first_rows, last_rows = first_rows[order], last_rows[order]
+        kinds = np.concatenate([np.arange(len(vector_rows)), -1 - np.arange(len(memo))])[order]
+        return cls(
+            first=framed.line[first_rows],
+            last=framed.line[last_rows],
+            time=timestamp[first_rows],
+            last_time=timestamp[last_rows],
+            time_source=np.isnan(framed.tag_time[first_rows]).astype(np.uint8),
+            source=source[first_rows],
+            vector_index=np.where(kinds >= 0, kinds, -1),
+            memo_index=np.where(kinds < 0, -1 - kinds, -1),
+            memo=memo,
+            pair_rows=np.flatnonzero(framed.line[last_rows] != framed.line[first_rows]),
+        )
+
+
+def _line_bounds(buf: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    newlines = np.flatnonzero(buf[:size] == 10)
+    starts = np.concatenate([[0], newlines + 1])
+    ends = np.concatenate([newlines, [size]])
+    if size == 0 or buf[size - 1] == 10:  # no line after the final newline
+        starts, ends = starts[:-1], ends[:-1]
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def _pieces(data: bytes, limit: int) -> Iterator[bytes]:
+    """Split at newlines into pieces of about ``limit`` bytes (a longer line stays whole)."""
+    view = memoryview(data)
+    start = 0
+    while start < len(data):
+        cut = data.rfind(b"\n", start, start + limit) if start + limit < len(data) else len(data) - 1
+        if cut < start:
+            cut = data.find(b"\n", start + limit)
+            cut = len(data) - 1 if cut < 0 else cut
+        yield bytes(view[start : cut + 1])
+        start = cut + 1
+
+
+class FastDecoder:
+    """Decode whole buffers: vectorised fast path + the reference ``Decoder`` for everything else."""
+
+    def __init__(self, decoder: Decoder | None = None, *, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self.reference = decoder if decoder is not None else Decoder()
+        self.chunk_bytes = chunk_bytes
+        self._bridge = _Reference(self.reference)
+        self._sources: list[str] = []
+        self._source_ids: dict[str, int] = {}
+        self._memo = PayloadMemo()
+
+    @property
+    def stats(self) -> DecodeStats:
+        return self.reference.stats
+
+    def decode_buffer(
+        self, data: bytes, source: str | None = None, *, flush: bool = True
+    ) -> tuple[DecodeResult, DecodeStats]:
+        """Decode every line of ``data``; stats are the reference decoder's (cumulative) counts.
+
+        ``flush=False`` keeps open multipart groups for the next buffer of the same feed (streaming).
+        """
+        feed = self.reference.source if source is None else source
+        if b"\r" in data:  # universal newlines, as the text readers of seawarden.sources see them
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        parts: list[PositionColumns] = []
+        others: list[tuple[int, Message]] = []
+        memoised: list[tuple[int, MemoRow]] = []
+        first_line = 0
+        for piece in _pieces(data, self.chunk_bytes):
+            cols, piece_others, piece_memo, lines = self._decode_piece(piece, feed, first_line)
+            parts.append(cols)
+            others.extend(piece_others)
+            memoised.extend(piece_memo)
+            first_line += lines
+        if flush:
+            self.reference.flush()
+        positions = PositionColumns.concat(parts, self._sources)
+        return DecodeResult(positions, others, memoised), self.reference.stats
+
+    def decode_stream(self, blocks: Iterable[bytes], source: str | None = None) -> Iterator[Message]:
+        """Messages of a byte stream in blocks of any size (lines may span blocks); flushes at the end."""
+        carry = b""
+        for block in blocks:
+            data = carry + block
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if cut < 0 or (data[cut : cut + 1] == b"\r" and cut == len(data) - 1):  # \r\n may be split
+                carry = data
+                continue
+            carry = data[cut + 1 :]
+            result, _stats = self.decode_buffer(data[: cut + 1], source, flush=False)
+            yield from result.messages()
+        result, _stats = self.decode_buffer(carry, source, flush=True)
+        yield from result.messages()
+
+    # ----------------------------------------------------------------- internals
+    def _source_id(self, name: str) -> int:
+        if name not in self._source_ids:
+            self._source_ids[name] = len(self._sources)
+            self._sources.append(name)
+        return self._source_ids[name]
+
+    def _decode_piece(
+        self, piece: bytes, feed: str, first_line: int
+    ) -> tuple[PositionColumns, list[tuple[int, Message]], list[tuple[int, MemoRow]], int]:
+        size = len(piece)
+        buf = np.frombuffer(piece + bytes(PAD), dtype=np.uint8)
+        starts, ends = _line_bounds(buf, size)
+        framed = frame(buf, starts, ends, self.reference.max_line_bytes)
+        timestamp = framed.tag_time.copy()
+        untimed = np.isnan(timestamp)
+        if untimed.any():
+            timestamp[untimed] = float(self.reference.clock())
+        source = self._source_codes(framed, feed)
+        cols, vector_rows = self._columns(buf, framed, timestamp, source)
+        memo = self._memo_rows(piece, starts, ends, framed, timestamp, source, vector_rows)
+        rows = _RowTable.build(framed, timestamp, source, vector_rows, memo)
+        keep_vector = np.ones(len(cols), dtype=bool)
+        others: list[tuple[int, Message]] = []
+
+        def demote(row: int) -> None:
+            """Hand the row's lines to the reference (it owns the state that row depends on)."""
+            if rows.vector_index[row] >= 0:
+                keep_vector[rows.vector_index[row]] = False
+            else:
+                memo[rows.memo_index[row]] = None
+            for line in range(int(rows.first[row]), int(rows.last[row]) + 1):
+                for message in self.reference.feed_line(piece[starts[line] : ends[line]], feed):
+                    others.append((first_line + line, message))
+
+        fast = np.zeros(len(starts) + 1, dtype=bool)  # one extra False closes the last run
+        fast[rows.first] = True
+        fast[rows.last] = True  # a row spans one line or two adjacent ones
+        edges = np.flatnonzero(np.diff(fast[:-1].astype(np.int8))) + 1
+        bounds = zip(
+            itertools.chain([0], edges.tolist()), itertools.chain(edges.tolist(), [len(starts)]), strict=True
+        )
+        for a, b in bounds:
+            if not fast[a]:
+                for line in range(a, b):
+                    for message in self.reference.feed_line(piece[starts[line] : ends[line]], feed):
+                        others.append((first_line + line, message))
+                continue
+            row, end_row = np.searchsorted(rows.first, [a, b]).tolist()
+            while row < end_row and self._bridge.has_context(feed):  # pending tag block / PGHP line
+                demote(row)
+                row += 1
+            for stop in [*self._bridge.colliding(rows, row, end_row, feed, self._sources), end_row]:
+                if row < stop:
+                    self._bridge.count_lines(feed, int(rows.last[stop - 1] - rows.first[row] + 1))
+                    self._bridge.expire(rows, slice(row, stop), self._sources)
+                if stop < end_row:
+                    demote(stop)
+                row = stop + 1
+        if not keep_vector.all():
+            cols = _take(cols, keep_vector)
+        memoised = [(first_line + item.last, item) for item in memo if item is not None]
+        self._bridge.account(cols, [item for item in memo if item is not None], framed)
+        if self.reference.keep_raw:
+            cols.raw = [
+                piece[s:e].decode("ascii") for s, e in zip(starts[cols.line], ends[cols.line], strict=True)
+            ]
+        cols.line = cols.line + first_line
+        return cols, others, memoised, len(starts)
+
+    def _columns(
+        self, buf: np.ndarray, framed: FramedLines, timestamp: np.ndarray, source: np.ndarray
+    ) -> tuple[PositionColumns, np.ndarray]:
+        """Vectorised decode of the single-sentence position reports; returns them and their framed rows."""
+        fields = FieldColumns.empty(len(framed.line))
+        single = (framed.frag_count == 1) & (framed.fill == 0)
+        for chars in PAYLOAD_CHARS:
+            rows = np.flatnonzero(single & (framed.payload_chars == chars))
+            if len(rows):
+                payloads = sliding_window_view(buf, chars)[framed.payload_start[rows]]
+                decode_payloads(payloads, fields, rows)
+        ok = np.flatnonzero(fields.ok)
+        fields = FieldColumns(**{name: value[ok] for name, value in vars(fields).items()})
+        cols = PositionColumns(
+            **vars(fields),
+            line=framed.line[ok],
+            timestamp=timestamp[ok],
+            time_source=np.isnan(framed.tag_time[ok]).astype(np.uint8),
+            source=source[ok],
+            channel=framed.channel[ok],
+            talker=framed.talker[ok],
+            tag_checksum_ok=framed.tag_checksum_ok[ok],
+            sources=self._sources,
+        )
+        return cols, ok
+
+    def _memo_rows(
+        self,
+        piece: bytes,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        framed: FramedLines,
+        timestamp: np.ndarray,
+        source: np.ndarray,
+        vector_rows: np.ndarray,
+    ) -> list["MemoRow | None"]:
+        """Other single sentences, and two-part messages whose parts are adjacent lines, via the memo."""
+        rest = np.ones(len(framed.line), dtype=bool)
+        rest[vector_rows] = False
+        single = rest & (framed.frag_count == 1)
+        first_part = rest & (framed.frag_count == 2) & (framed.frag_num == 1)
+        second = np.zeros(len(framed.line), dtype=bool)
+        second[:-1] = rest[1:] & (framed.frag_count[1:] == 2) & (framed.frag_num[1:] == 2)
+        nxt = np.minimum(np.arange(len(framed.line)) + 1, max(len(framed.line) - 1, 0))
+        timeout = self._bridge.timeout_s
+        tagged = ~np.isnan(framed.tag_time)
+        pair = first_part & second & (framed.line[nxt] == framed.line + 1)
+        pair &= (framed.talker[nxt] == framed.talker) & (framed.channel[nxt] == framed.channel)
+        pair &= (framed.seq[nxt] == framed.seq) & (source[nxt] == source) & (tagged[nxt] == tagged)
+        pair &= np.abs(timestamp[nxt] - timestamp) <= timeout
+        out: list[MemoRow | None] = []
+        keep_raw = self.reference.keep_raw
+        talkers: dict[int, str] = {}
+        chosen = np.flatnonzero(single | pair)
+        if not len(chosen):
+            return out
+        # plain lists: per-row numpy scalar access would dominate this loop
+        starts_at, lengths = framed.payload_start.tolist(), framed.payload_chars.tolist()
+        lines, fills, seqs = framed.line.tolist(), framed.fill.tolist(), framed.seq.tolist()
+        talker_keys, channels = framed.talker.tolist(), framed.channel.tolist()
+        times, is_tagged, source_codes = timestamp.tolist(), tagged.tolist(), source.tolist()
+        is_pair = pair.tolist()
+        memo, sources = self._memo, self._sources
+        for row in chosen.tolist():
+            two = is_pair[row]
+            last_row = row + 1 if two else row
+            start = starts_at[row]
+            payload = piece[start : start + lengths[row]]
+            if two:
+                if not is_armoured(payload):
+                    continue
+                start = starts_at[last_row]
+                payload += piece[start : start + lengths[last_row]]
+            if not is_armoured(payload):
+                continue
+            talker = talker_keys[row]
+            if talker not in talkers:
+                talkers[talker] = talker_text(talker)
+            first, last = lines[row], lines[last_row]
+            raw = None
+            if keep_raw:
+                raw = "\n".join(piece[starts[i] : ends[i]].decode("ascii") for i in range(first, last + 1))
+            template = memo.template(payload.decode("ascii"), fills[last_row])
+            if template is None:
+                continue
+            channel = channels[row]
+            channel_text = chr(channel) if channel else None
+            key = None
+            if two:
+                key = (talkers[talker], channel_text, chr(seqs[row]) if seqs[row] else None)
+            out.append(
+                MemoRow(
+                    first,
+                    last,
+                    row,
+                    last_row,
+                    key,
+                    template,
+                    times[row],
+                    TimeSource.TAG_BLOCK if is_tagged[row] else TimeSource.CLOCK,
+                    sources[source_codes[row]],
+                    channel_text,
+                    talkers[talker],
+                    raw,
+                )
+            )
+        return out
+
+    def _source_codes(self, framed: FramedLines, feed: str) -> np.ndarray:
+        """Message.source per row: the tag block's ``s:`` or the feed, as indexes into ``self._sources``."""
+        codes = np.full(len(framed.line), self._source_id(feed), dtype=np.int32)
+        named = np.flatnonzero(framed.source_len > 0)
+        if not len(named):
+            return codes
+        values = np.ascontiguousarray(framed.source_key[named]).view(np.dtype((np.void, SOURCE_WIDTH)))[:, 0]
+        _unique, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+        ids = np.array(
+            [
+                self._source_id(framed.source_key[row, : framed.source_len[row]].tobytes().decode("ascii"))
+                for row in named[first].tolist()
+            ],
+            dtype=np.int32,
+        )
+        codes[named] = ids[inverse.reshape(-1)]
+        return codes
+
+
+def _take(cols: PositionColumns, keep: np.ndarray) -> PositionColumns:
+    arrays = {name: value[keep] for name, value in vars(cols).items() if isinstance(value, np.ndarray)}
+    return PositionColumns(**arrays, sources=cols.sources, raw=None)
+
+
+def _blocks(stream: BinaryIO, size: int) -> Iterator[bytes]:
+    while block := stream.read(size):
+        yield block
+
+
+def _open_binary(path: str) -> BinaryIO:
+    """Binary stream of a file, ``.gz`` or stdin (``-``); errors as seawarden.sources reports them."""
+    from seawarden.sources import files
+
+    return files._binary(path)
+
+
+def read_messages_fast(
+    paths: Sequence[str],
+    decoder: Decoder | None = None,
+    fmt: InputFormat | None = None,
+    *,
+    block_bytes: int = 1 << 24,
+) -> Iterator[Message]:
+    """Drop-in for :func:`seawarden.sources.read_messages` that decodes NMEA inputs with the fast path.
+
+    CSV inputs (and ``fmt`` other than NMEA) go through the ordinary readers unchanged.
+    """
+
+    fast = FastDecoder(decoder)
+    for path in paths:
+        name = source_name(path)
+        stream = _open_binary(path)
+        try:
+            head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
+            lines = head.decode("utf-8", "replace").splitlines()[:DETECT_LINES]
+            kind = fmt or detect_format(lines)
+            if kind is not InputFormat.NMEA:
+                import io
+
+                text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline=None)
+                yield from CSV_DECODERS[str(kind)](fast.reference, name).rows(text)
+                yield from fast.reference.flush()
+                continue
+            try:
+                yield from fast.decode_stream(_blocks(stream, block_bytes), name)
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise SourceError(f"{path}: read failed ({exc})") from exc
+        finally:
+            if path != STDIN:
+                stream.close()
