@@ -76,21 +76,27 @@ class Settings(BaseSettings):
     @classmethod
     def load(cls, path: str | Path | None = None) -> Settings:
         """Settings from a TOML file (optional) plus the environment; clear errors on bad input."""
-        path = path or os.environ.get("SEAWARDEN_CONFIG")
-        data: dict[str, Any] = {}
-        if path:
-            file = Path(path)
-            try:
-                data = tomllib.loads(file.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise ConfigError(f"config file not found: {file} (check the --config path)") from None
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+        data, where = read_config_file(path)
         try:
             return cls(**data)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            where = f"in {path}" if path else "in SEAWARDEN_* environment variables"
-            raise ConfigError(f"invalid configuration {where}: {problems}") from None
+            raise ConfigError(f"invalid configuration {where}: {describe_errors(exc)}") from None
+
+
+def read_config_file(path: str | Path | None) -> tuple[dict[str, Any], str]:
+    """The TOML tables of ``path`` (or ``$SEAWARDEN_CONFIG``; none: ``{}``) and where they came from."""
+    path = path or os.environ.get("SEAWARDEN_CONFIG")
+    if not path:
+        return {}, "in SEAWARDEN_* environment variables"
+    file = Path(path)
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8")), f"in {path}"
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {file} (check the --config path)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """``section.setting: problem; ...`` from a pydantic error, for messages people read."""
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
