@@ -13,6 +13,7 @@ from seawarden.api.alerts.views import router as alerts_router
 from seawarden.api.areas.views import router as areas_router
 from seawarden.api.config import ApiSettings
 from seawarden.api.context import ApiContext
+from seawarden.api.deliveries.views import router as deliveries_router
 from seawarden.api.errors import install_error_handlers
 from seawarden.api.hub import Hub
 from seawarden.api.limits import BodyLimit, RateLimiter
@@ -143,6 +144,7 @@ def create_app(
         areas_router,
         orgs_router,
         stream_router,
+        deliveries_router,
     ):
         api.include_router(router)
     app.include_router(api)

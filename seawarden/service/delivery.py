@@ -15,7 +15,6 @@ import time
 from collections.abc import Sequence
 
 from seawarden.deliver import DeliveryRequest, Dispatcher, Outcome, Subscription
-from seawarden.service.alerts import stored_releasability
 from seawarden.service.metrics import ServiceMetrics
 from seawarden.store import OutboxItem, Store
 
@@ -91,8 +90,7 @@ class DeliveryWorker:
         requests = []
         for item in items:
             record = dict(item.record)
-            current = await asyncio.to_thread(stored_releasability, self.store, item.alert_id)
-            record["releasability"] = current or []
+            record["releasability"] = await asyncio.to_thread(self.store.releasability, item.alert_id)
             requests.append(DeliveryRequest(record, sub, attempts_before=max(0, item.attempts - 1)))
         deliveries = await self.dispatcher.dispatch(requests)
         for item, delivery in zip(items, deliveries, strict=True):

@@ -14,7 +14,10 @@ Rules (tested in ``tests/store/test_alerts.py``):
   someone judged harmless from paging people all night;
 * an organisation sees an alert only when the alert's releasability shares a community with the
   organisation's; an alert with empty releasability is visible to nobody (fail closed). Unknown
-  and invisible alerts are indistinguishable (``NotFound``/``None``).
+  and invisible alerts are indistinguishable (``NotFound``/``None``);
+* an analyst may replace an alert's releasability (:func:`set_releasability`, audited, with a
+  reason). ``save`` itself writes whatever the saved version carries; the service
+  (``seawarden.service.alerts``) gives later versions the stored releasability, so the edit survives.
 """
 
 from collections.abc import Iterable, Sequence
@@ -23,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from seawarden.deliver.routing import normalise_community
 from seawarden.store import audit, outbox
 from seawarden.store.codec import alert_problem, finite_or_none, json_safe
 from seawarden.store.errors import InvalidTransition, NotFound, PermissionDenied
@@ -50,6 +54,8 @@ from seawarden.types import Alert, AlertKind, Severity, iso_utc
 SYSTEM_ACTOR = "seawarden"
 MAX_PAGE = 500
 MAX_COMMENT = 10_000
+MAX_REASON = 2000
+MAX_COMMUNITY = 100  # the width of alert_releasability.community
 
 #: Which statuses each operator action may start from (same status again: no-op).
 _ALLOWED_FROM: dict[AlertStatus, frozenset[AlertStatus]] = {
@@ -189,7 +195,81 @@ def add_comment(conn: Connection, who: Principal, alert_id: str, text: str, now:
     return Comment(new_id, alert_id, who.org_id, who.user, now, body)
 
 
+def checked_communities(communities: Sequence[str]) -> list[str]:
+    """Communities as given (trimmed), without case-insensitive duplicates; ValueError says what is wrong.
+
+    Names compare like ``seawarden.deliver.routing.normalise_community`` ("jef" is "JEF"), but the
+    first spelling is kept: visibility in SQL matches the organisations' spelling exactly.
+    """
+    if isinstance(communities, str) or not isinstance(communities, Sequence):
+        raise ValueError('communities must be a list of community names, e.g. ["JEF", "NATO"]')
+    kept: dict[str, str] = {}
+    for value in communities:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"every community must be a non-empty name, got {value!r}")
+        name = value.strip()
+        if len(name) > MAX_COMMUNITY:
+            raise ValueError(f"a community name may have at most {MAX_COMMUNITY} characters: {name[:40]!r}")
+        kept.setdefault(normalise_community(name), name)
+    if not kept:
+        raise ValueError(
+            "releasability needs at least one community (an alert releasable to nobody is hidden from "
+            "everyone; close it instead)"
+        )
+    return list(kept.values())
+
+
+def set_releasability(
+    conn: Connection, who: Principal, alert_id: str, communities: Sequence[str], reason: str, now: float
+) -> StoredAlert:
+    """Replace the communities that may see the alert (analyst/admin of an organisation that sees it).
+
+    Returns the alert as now stored, even when the caller's organisation is no longer in the set
+    (they see it this once and lose sight of it afterwards). The same set again is a no-op.
+    """
+    if not who.can_change_alerts:
+        raise PermissionDenied(f"{who.user} ({who.role}) may read alerts but not change their releasability")
+    new = checked_communities(communities)
+    why = reason.strip() if isinstance(reason, str) else ""
+    if not why:
+        raise ValueError("say why the releasability changes (reason); it is kept in the alert's history")
+    if len(why) > MAX_REASON:
+        raise ValueError(f"a reason may have at most {MAX_REASON} characters, this one has {len(why)}")
+    row = _visible_row(conn, who.communities, alert_id, lock=True)
+    old = releasability(conn, alert_id)
+    if set(old) == set(new):
+        return _stored(row)
+    conn.execute(delete(alert_releasability).where(alert_releasability.c.alert_id == alert_id))
+    conn.execute(insert(alert_releasability), [{"alert_id": alert_id, "community": c} for c in new])
+    record = dict(row.record)
+    record["releasability"] = list(new)  # the latest record tells readers and exports the truth
+    conn.execute(update(alerts).where(alerts.c.id == alert_id).values(record=json_safe(record)))
+    status = AlertStatus(row.status)
+    note = f"releasability {', '.join(old) or '(none)'} -> {', '.join(new)}: {why}"
+    _history(conn, alert_id, status, status, who.user, who.org_id, now, note)
+    audit.record(
+        conn,
+        actor=who.user,
+        org_id=who.org_id,
+        action="alert.releasability",
+        obj=f"alert:{alert_id}",
+        now=now,
+        detail={"from": old, "to": new, "reason": why, "version": row.version},
+    )
+    return _stored(conn.execute(select(alerts).where(alerts.c.id == alert_id)).one())
+
+
 # -- reading -------------------------------------------------------------------------------------
+
+
+def releasability(conn: Connection, alert_id: str) -> list[str]:
+    """The communities stored for ``alert_id`` (sorted; empty when unknown). Unfiltered: service use."""
+    rows = conn.execute(
+        select(alert_releasability.c.community)
+        .where(alert_releasability.c.alert_id == alert_id)
+        .order_by(alert_releasability.c.community)
+    )
+    return [r.community for r in rows]
 
 
 def get(conn: Connection, communities: Sequence[str], alert_id: str) -> StoredAlert | None:

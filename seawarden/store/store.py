@@ -178,6 +178,18 @@ class Store:
         with self._write() as conn:
             return alerts.change_status(conn, who, alert_id, target, note, self.clock())
 
+    def set_releasability(
+        self, who: Principal, alert_id: str, communities: Sequence[str], reason: str
+    ) -> StoredAlert:
+        """An analyst's edit of who may see the alert (audited); see :func:`alerts.set_releasability`."""
+        with self._write() as conn:
+            return alerts.set_releasability(conn, who, alert_id, communities, reason, self.clock())
+
+    def releasability(self, alert_id: str) -> list[str]:
+        """The alert's stored communities, whoever they are (for the service, never for API callers)."""
+        with self._read() as conn:
+            return alerts.releasability(conn, alert_id)
+
     def comment(self, who: Principal, alert_id: str, text: str) -> Comment:
         with self._write() as conn:
             return alerts.add_comment(conn, who, alert_id, text, self.clock())

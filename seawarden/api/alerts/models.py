@@ -21,6 +21,15 @@ class ActionIn(BaseModel):
     note: str = Field("", max_length=2000, description="Why (kept in the alert's history).")
 
 
+class ReleasabilityIn(BaseModel):
+    """An analyst's new releasability; an empty list is refused (400): nobody could see the alert."""
+
+    communities: list[str] = Field(
+        max_length=100, description='Communities that may see the alert, e.g. ["JEF", "NATO"].'
+    )
+    reason: str = Field(max_length=2000, description="Why (kept in the alert's history and the audit log).")
+
+
 class CommentIn(BaseModel):
     text: str = Field(min_length=1, max_length=10_000)
 

@@ -12,6 +12,7 @@ from seawarden.api.alerts.models import (
     CommentIn,
     CommentOut,
     HistoryOut,
+    ReleasabilityIn,
     SeverityName,
     StatusChangeOut,
 )
@@ -181,6 +182,19 @@ def close(
     ctx: ApiContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     return ctx.store.close_alert(who, alert_id, (body or ActionIn()).note).to_dict()
+
+
+@router.put(
+    "/{alert_id}/releasability",
+    summary="Set who may see the alert (analyst; audited)",
+    description="Replaces the alert's communities. The response is the alert as now stored. If your "
+    "organisation is no longer in the new set you see it in this response only: afterwards the alert "
+    "is not found for you. Later versions from the pipeline keep this releasability.",
+)
+def set_releasability(
+    alert_id: AlertId, body: ReleasabilityIn, who: Principal = Analyst, ctx: ApiContext = Depends(get_ctx)
+) -> dict[str, Any]:
+    return ctx.store.set_releasability(who, alert_id, body.communities, body.reason).to_dict()
 
 
 @router.post("/{alert_id}/comments", response_model=CommentOut, status_code=201, summary="Comment")

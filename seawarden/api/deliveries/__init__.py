@@ -1,0 +1,1 @@
+"""Delivery operations: dead letters and outbox backlog (admins of the operating organisations)."""
