@@ -21,6 +21,10 @@ export const ASSET_STYLES = {
 
 const EMPTY = { type: "FeatureCollection", features: [] };
 const BALTIC = { center: [17.5, 57.5], zoom: 4.6 };
+// Vessel redraws wait this many (measured) map frames after the last one, but never longer than
+// the cap, so a position is on screen within ~2 s however slow the machine draws.
+const VESSEL_REDRAW_GAP_FRAMES = 6;
+const VESSEL_REDRAW_MAX_GAP_MS = 2000;
 
 // Risk colour ramp in the style language (same bands as format.riskColour).
 const RISK_COLOUR = [
@@ -60,13 +64,16 @@ export class OpsMap {
       style: offlineStyle(),
       ...BALTIC,
       attributionControl: { compact: true, customAttribution: "Natural Earth" },
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      // No MSAA (MapLibre's default): its shaders already smooth lines and circles, and on
+      // software WebGL multisampling tripled the cost of every frame (measured: ~750 -> ~250 ms).
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
       maxZoom: 16,
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
     this.map.addControl(new maplibregl.ScaleControl({ unit: "nautical" }), "bottom-left");
     this.vessels = new Map(); // mmsi -> feature; merged from REST snapshots and WebSocket deltas
     this.vesselsDirty = false;
+    this.frameMs = 16.7; // moving average of the frames around map renders (see addLayers)
     this.counts = { areas: 0, assets: 0 };
     this.onVesselClick = onVesselClick;
     const basemap = loadBasemap();
@@ -158,10 +165,25 @@ export class OpsMap {
       this.popup.setLngLat(e.lngLat).setText(`${String(p.kind).replace(/_/g, " ")} · ${p.time || ""}`).addTo(m);
     });
     m.on("mouseleave", "evidence-dot", () => this.popup.remove());
-    // Redraw vessels at most once per animation frame however many WebSocket updates arrive.
-    const flush = () => {
-      if (this.vesselsDirty) {
+    // Redraw vessels at most once per animation frame however many WebSocket updates arrive, and
+    // leave idle frames between redraws in proportion to what drawing the map costs on this machine
+    // (each vessel update repaints every layer). A GPU draws a frame in a few ms: vessels then
+    // move ~10 times a second. Software WebGL (a VDI desktop without a GPU) needs ~250 ms a frame:
+    // redrawing on every update would leave no time for the officer's clicks and pans, so vessels
+    // move about once a second there. AIS reports come every 2-10 s, so no position is lost.
+    let lastFrame = 0;
+    let lastFlush = 0;
+    let framesSinceRender = Infinity;
+    m.on("render", () => (framesSinceRender = 0));
+    const flush = (now) => {
+      // frames next to a map render carry its cost (whichever rAF callback runs first)
+      if (lastFrame && framesSinceRender <= 1) this.frameMs += 0.25 * (now - lastFrame - this.frameMs);
+      lastFrame = now;
+      framesSinceRender += 1;
+      const gap = Math.min(VESSEL_REDRAW_MAX_GAP_MS, VESSEL_REDRAW_GAP_FRAMES * this.frameMs);
+      if (this.vesselsDirty && now - lastFlush >= gap) {
         this.vesselsDirty = false;
+        lastFlush = now;
         m.getSource("vessels").setData({ type: "FeatureCollection", features: [...this.vessels.values()] });
       }
       requestAnimationFrame(flush);
