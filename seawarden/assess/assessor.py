@@ -157,6 +157,26 @@ class Assessor:
         s.port = self._port(state, fix, s.now, near=bool(s.areas or s.near_assets or s.crossings))
         return s
 
+    def replace_watchlist(self, watchlist: "Watchlist | None") -> int:
+        """Match against ``watchlist`` from now on; returns how many cached matches were dropped.
+
+        Why drop every cached match: an analyst who lists a ship expects it watched at its next
+        report, and one who removes an entry expects the alerts to stop, so each vessel is re-matched
+        on its next update. Stickiness then applies again to matches made under the new register.
+        Must be called from the thread that runs :meth:`assess` (the register is not locked).
+        """
+        self.watchlist = watchlist
+        dropped = 0
+        for state in self.env.tracker:
+            if state.scratch.pop(WATCH_SCRATCH, None) is not None:
+                dropped += 1
+        log.info(
+            "watch-list replaced (%d entries); %d cached matches dropped",
+            0 if watchlist is None else len(watchlist),
+            dropped,
+        )
+        return dropped
+
     # -- clock -----------------------------------------------------------------------------------
     def tick(self, now: float) -> list[Event]:
         """Time-driven checks over vessels in/near areas and assets or under monitoring."""

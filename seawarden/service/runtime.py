@@ -35,7 +35,7 @@ from seawarden.service.http import build_server, load_create_app, make_hub
 from seawarden.service.ingest import FilePlayer, NetworkSource, build_network_source, forward
 from seawarden.service.live import TrackerLiveView
 from seawarden.service.metrics import ServiceMetrics
-from seawarden.service.worker import EndOfInput, PipelineWorker, WorkItem
+from seawarden.service.worker import EndOfInput, PipelineWorker, WatchlistReload, WorkItem
 from seawarden.store import Store, VesselRecord, open_store
 from seawarden.watchlist import Watchlist
 
@@ -73,6 +73,7 @@ class Runtime:
         self.sources: list[NetworkSource] = []
         self.files: FilePlayer | None = None
         self.server: Any = None
+        self.app: Any = None  # the API application, once HTTP is up
         self.issued_keys: list[IssuedKey] = []
         self.started = asyncio.Event()
         self._stop = asyncio.Event()
@@ -117,7 +118,8 @@ class Runtime:
             lease_s=serve.outbox_lease_s,
         )
         self.issued_keys = await asyncio.to_thread(bootstrap_orgs, self.store, serve.organisations)
-        self.pipeline = await asyncio.to_thread(Pipeline, settings, self.geo, self.watchlist)
+        watchlist = await asyncio.to_thread(self._load_watchlist)
+        self.pipeline = await asyncio.to_thread(Pipeline, settings, self.geo, watchlist)
         self.live = TrackerLiveView(self.pipeline.tracker)
 
         dispatcher = build_dispatcher(serve.delivery)
@@ -134,7 +136,13 @@ class Runtime:
             on_alert=self.on_alert,
         )
         self.worker = PipelineWorker(
-            self.pipeline, self._decoder(), self.live, recorder, self.metrics, self.work
+            self.pipeline,
+            self._decoder(),
+            self.live,
+            recorder,
+            self.metrics,
+            self.work,
+            WatchlistReload(self._watchlist_revision, self._load_watchlist, self._watchlist_replaced),
         )
         self.worker.start()
         self._delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
@@ -242,6 +250,7 @@ class Runtime:
         )
         # /metrics of the API adds these when present (documented for the API engineer).
         app.state.service_metrics = self.metrics_snapshot
+        self.app = app
         self.server = build_server(app, self.serve.http.host, self.serve.http.port)
         self._server_task = asyncio.create_task(self.server.serve(), name="http")
         while not self.server.started:
@@ -249,6 +258,35 @@ class Runtime:
                 exc = self._server_task.exception()
                 raise RuntimeError(f"HTTP server did not start on {self.http_url}: {exc or 'exited'}")
             await asyncio.sleep(0.02)
+
+    def _load_watchlist(self) -> Watchlist:
+        """What the pipeline matches against, at start and after every edit through the API.
+
+        The base register (the one given to the runtime, else the bundled EU list with the user's
+        register file, :meth:`Watchlist.default`) with the store's entries merged over it: the
+        store is where the API writes, so what an analyst added is watched after a restart too.
+        """
+        assert self.store is not None
+        if self.watchlist is None:
+            register = Watchlist.default()
+        else:  # a copy: merging must not change the caller's register
+            register = Watchlist(self.watchlist, self.watchlist.config)
+        register.merge_entries(self.store.watchlist())
+        return register
+
+    def _api_ctx(self) -> Any:
+        return getattr(getattr(self.app, "state", None), "ctx", None)
+
+    def _watchlist_revision(self) -> int:
+        """The API's watch-list revision (0 without the API); read by the pipeline thread per batch."""
+        ctx = self._api_ctx()
+        return int(getattr(ctx, "watchlist_revision", 0) or 0)
+
+    def _watchlist_replaced(self, watchlist: Watchlist) -> None:
+        """Dossiers in the API match against the register the pipeline uses."""
+        ctx = self._api_ctx()
+        if ctx is not None and hasattr(ctx, "watchlist"):
+            ctx.watchlist = watchlist
 
     def _wake_delivery(self) -> None:
         """Called from the pipeline thread: wake the delivery worker on the loop."""

@@ -9,6 +9,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from seawarden.decode import Decoder
@@ -17,11 +18,14 @@ from seawarden.service.alerts import AlertRecorder
 from seawarden.service.live import TrackerLiveView
 from seawarden.service.metrics import ServiceMetrics
 from seawarden.types import Alert, Message
+from seawarden.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
 
 #: Items taken from the queue per lock hold: bounds how long an API read waits for the pipeline.
 BATCH = 200
+#: After a failed watch-list reload, wait this long before trying again (not every batch: no log flood).
+WATCHLIST_RETRY_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,20 @@ class EndOfInput:
 WorkItem = RawLine | Message | EndOfInput
 
 
+@dataclass(frozen=True, slots=True)
+class WatchlistReload:
+    """How the worker learns of watch-list edits made through the API, and loads the new register.
+
+    Why a revision number: the API bumps an int on every change; comparing it once per batch costs
+    nothing, and the register is reloaded (a store read plus the bundled list) only when it moved.
+    """
+
+    revision: Callable[[], int]
+    load: Callable[[], Watchlist]
+    #: Called with the new register after the pipeline uses it (e.g. to update the API's copy).
+    replaced: Callable[[Watchlist], None] | None = None
+
+
 class PipelineWorker(threading.Thread):
     """Consumes the bounded work queue until :class:`EndOfInput`; see the module docstring."""
 
@@ -50,6 +68,7 @@ class PipelineWorker(threading.Thread):
         recorder: AlertRecorder,
         metrics: ServiceMetrics,
         work: "queue.Queue[WorkItem]",
+        watchlist_reload: WatchlistReload | None = None,
     ) -> None:
         super().__init__(name="seawarden-pipeline", daemon=True)
         self.pipeline = pipeline
@@ -60,6 +79,9 @@ class PipelineWorker(threading.Thread):
         self.work = work
         self.finished = threading.Event()
         self.failed: BaseException | None = None
+        self.watchlist_reload = watchlist_reload
+        self._watchlist_seen = 0  # the register the pipeline was built with is revision 0
+        self._watchlist_retry_at = 0.0
 
     def run(self) -> None:
         try:
@@ -81,6 +103,7 @@ class PipelineWorker(threading.Thread):
             except queue.Empty:
                 break
         self.metrics.set("queue_depth", self.work.qsize())
+        self._reload_watchlist_if_changed()
         alerts: list[Alert] = []
         more = True
         processed = 0
@@ -100,6 +123,38 @@ class PipelineWorker(threading.Thread):
         self.metrics.messages_processed(processed)
         self._record(alerts)
         return more
+
+    def _reload_watchlist_if_changed(self) -> None:
+        """Swap in the current register when the API changed it; a failed load keeps the old one."""
+        reload = self.watchlist_reload
+        if reload is None:
+            return
+        revision = reload.revision()
+        if revision == self._watchlist_seen or time.monotonic() < self._watchlist_retry_at:
+            return
+        try:
+            watchlist = reload.load()  # outside the live lock: API reads are not held up by the store
+        except Exception:
+            self.metrics.inc("watchlist_reload_errors")
+            self._watchlist_retry_at = time.monotonic() + WATCHLIST_RETRY_S
+            log.exception(
+                "watch-list revision %d could not be loaded; still matching the previous register, "
+                "retrying in %.0f s",
+                revision,
+                WATCHLIST_RETRY_S,
+            )
+            return
+        with self.live.lock:
+            self.pipeline.assessor.replace_watchlist(watchlist)
+            self.pipeline.watchlist = watchlist
+        self._watchlist_seen = revision
+        self.metrics.inc("watchlist_reloads")
+        log.info("watch-list revision %d in use: %d entries", revision, len(watchlist))
+        if reload.replaced is not None:
+            try:
+                reload.replaced(watchlist)
+            except Exception:
+                log.exception("watch-list revision %d: the replaced-callback failed", revision)
 
     def _process(self, msg: Message) -> list[Alert]:
         """One message through the pipeline (caller holds the live lock); bad input never stops us."""

@@ -173,6 +173,29 @@ def test_sticky_match_survives_an_identity_that_no_longer_matches() -> None:
     assert spy.seen[-1].watch is not None and spy.seen[-1].watch.entry.id == "imo:9329760"
 
 
+def test_replace_watchlist_rematches_every_vessel_and_keeps_new_matches_sticky() -> None:
+    tracker, assessor, spy = make(watchlist=Watchlist([]))
+    static(tracker, assessor, T0, name="EAGLE S", imo=9329760)
+    eastbound(tracker, assessor, t0=T0 + 10, end_lon=24.11)
+    assert spy.seen[-1].watch is None  # unlisted, and that verdict is cached for the identity
+
+    assert assessor.replace_watchlist(Watchlist([EAGLE])) == 1  # one cached verdict dropped
+    eastbound(tracker, assessor, t0=T0 + 400, start_lon=24.12, end_lon=24.13)
+    assert spy.seen[-1].watch is not None and spy.seen[-1].watch.entry.id == "imo:9329760"
+
+    # Sticky under the new register: a rename to an unlisted identity keeps the match...
+    static(tracker, assessor, T0 + 800, name="OTHER", imo=9321483)
+    eastbound(tracker, assessor, t0=T0 + 900, start_lon=24.135, end_lon=24.138)
+    assert spy.seen[-1].now == T0 + 900 and spy.seen[-1].watch is not None
+    # ...but removing the entry from the register ends it at the next update.
+    assessor.replace_watchlist(Watchlist([]))
+    eastbound(tracker, assessor, t0=T0 + 1200, start_lon=24.14, end_lon=24.15)
+    assert spy.seen[-1].watch is None
+    assessor.replace_watchlist(None)
+    eastbound(tracker, assessor, t0=T0 + 1800, start_lon=24.16, end_lon=24.17)
+    assert spy.seen[-1].watch is None
+
+
 def test_non_vessels_are_skipped() -> None:
     tracker, assessor, spy = make()
     base = Message(msg_type=4, mmsi=2300001, timestamp=T0, lat=59.6, lon=24.4)
