@@ -156,7 +156,7 @@ def test_operations_picture_end_to_end(demo: dict, page: "Page") -> None:
         " && m.queryRenderedFeatures({layers: ['areas-fill']}).length > 0; }",
         timeout=20_000,
     )
-    page.wait_for_selector("#conn:has-text('live')", timeout=10_000)
+    page.wait_for_selector("#conn:has-text('live')", timeout=30_000)
     _shot(page, "01-map")
 
     # a live alert arrives over the WebSocket and shows in the queue
@@ -176,8 +176,12 @@ def test_operations_picture_end_to_end(demo: dict, page: "Page") -> None:
         _shot(page, "02b-acknowledge")
     assert _api(demo, f"alerts/{alert_id}")["status"] == "acknowledged"
 
-    # the dossier of the vessel with the highest-severity alert shows identity, risk and its track
-    page.locator("#alert-list li.alert .alert-head").first.click()
+    # the dossier of the (SIMULATED) Eagle S, the demo's incident vessel, shows identity, risk and its
+    # track. Wait for its alert explicitly: the real samples' alerts (e.g. an invalid IMO on a vessel
+    # with no position report) can reach the queue first on a slow machine, and have no track.
+    eagle = "#alert-list li.alert[data-mmsi='518998865']"
+    page.wait_for_selector(eagle, timeout=60_000)
+    page.locator(f"{eagle} .alert-head").first.click()
     page.wait_for_selector("#dossier", state="visible", timeout=5_000)
     page.wait_for_function("() => window.__seawarden.dossier.track.length > 1", timeout=15_000)
     page.wait_for_selector("#dossier-body table.kv", timeout=5_000)
