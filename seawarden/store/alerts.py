@@ -445,25 +445,24 @@ def _page_bounds(query: AlertQuery) -> tuple[int, int]:
     return query.limit, query.offset
 
 
+def _enum_values(enum: type, values: Iterable[str], what: str) -> list[str]:
+    """Sorted distinct enum values of ``values``; ValueError naming the accepted ones otherwise."""
+    try:
+        return sorted({enum(v).value for v in values})
+    except ValueError:
+        known = ", ".join(member.value for member in enum)
+        raise ValueError(f"unknown {what} in {list(values)}; use: {known}") from None
+
+
 def _filters(query: AlertQuery) -> list[ColumnElement[bool]]:
     """SQL conditions for the query's filters; unknown kinds/statuses/severities raise ValueError."""
     out: list[ColumnElement[bool]] = []
     if query.kinds:
-        try:
-            kinds = sorted({AlertKind(k).value for k in query.kinds})
-        except ValueError:
-            known = ", ".join(k.value for k in AlertKind)
-            raise ValueError(f"unknown alert kind in {list(query.kinds)}; use: {known}") from None
-        out.append(alerts.c.kind.in_(kinds))
+        out.append(alerts.c.kind.in_(_enum_values(AlertKind, query.kinds, "alert kind")))
     if query.min_severity is not None:
         out.append(alerts.c.severity >= int(Severity.parse(query.min_severity)))
     if query.statuses:
-        try:
-            statuses = sorted({AlertStatus(s).value for s in query.statuses})
-        except ValueError:
-            known = ", ".join(s.value for s in AlertStatus)
-            raise ValueError(f"unknown alert status in {list(query.statuses)}; use: {known}") from None
-        out.append(alerts.c.status.in_(statuses))
+        out.append(alerts.c.status.in_(_enum_values(AlertStatus, query.statuses, "alert status")))
     if query.area is not None:
         out.append(alerts.c.area == query.area)
     if query.infrastructure is not None:
