@@ -4,10 +4,19 @@ The same :class:`Pipeline` object runs embedded in the live service, in ``replay
 distributed engine (one instance per partition of vessels). It does no I/O and never reads the
 wall clock: its clock is the event time of the messages it has seen, so a replay of last month
 behaves exactly as the live service did.
+
+Why the clock ticks on a fixed grid: time-driven checks (AIS gaps, loitering clocks, risk decay)
+run at every multiple of ``tick_interval_s`` of event time and housekeeping at every multiple of
+:data:`HOUSEKEEPING_INTERVAL_S`, *before* the first message at or past the mark is assessed. The
+work a vessel sees therefore depends only on its own messages and the grid, never on which other
+vessels share the stream, so one vessel's alerts are the same whether it is processed alone, in a
+partition of a distributed job or in the whole feed (vessel-pair detectors excepted: they need the
+pair together).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +31,9 @@ from seawarden.watchlist import Watchlist
 
 #: How often (event time) old vessels and quiet incidents are forgotten, to keep memory bounded.
 HOUSEKEEPING_INTERVAL_S = 600.0
+#: At most this many clock marks are stepped through one by one in a single jump of event time (a
+#: week of one-minute ticks); a longer jump (a corrupt far-future timestamp) ticks once at its end.
+MAX_CLOCK_STEPS = 10_080
 #: Silence longer than this between two messages of a vessel is not counted as observed vessel-time.
 OBSERVED_GAP_CAP_S = 600.0
 
@@ -69,7 +81,8 @@ class Pipeline:
         self.alerts = AlertManager(self.settings.alerts)
         self.stats = PipelineStats()
         self.now: float | None = None
-        self._last_housekeeping: float | None = None
+        self._next_tick: float | None = None  # next clock mark of the time-driven checks
+        self._next_housekeeping: float | None = None
         self._seen: set[int] = set()
         self._alert_ids: dict[str, Severity] = {}  # alert id -> highest severity emitted
 
@@ -83,7 +96,7 @@ class Pipeline:
             self._seen.add(msg.mmsi)
             stats.vessels_seen += 1
         now = msg.timestamp if self.now is None else max(self.now, msg.timestamp)
-        self.now = now
+        alerts = self.advance(now)
         if stats.first_time is None:
             stats.first_time = msg.timestamp
         stats.last_time = now
@@ -92,26 +105,61 @@ class Pipeline:
         if known is not None and msg.timestamp > known.last_seen:
             stats.vessel_seconds += min(msg.timestamp - known.last_seen, OBSERVED_GAP_CAP_S)
         update = self.tracker.update(msg)
-        events = self.assessor.assess(update)
-        events += self.assessor.tick(now)
-        alerts = self._alerts_for(events)
-        if self._last_housekeeping is None:
-            self._last_housekeeping = now
-        elif now - self._last_housekeeping >= HOUSEKEEPING_INTERVAL_S:
-            self._last_housekeeping = now
-            self.tracker.expire(now)
-            self.alerts.expire(now)
+        alerts += self._alerts_for(self.assessor.assess(update))
         return alerts
+
+    def advance(self, now: float) -> list[Alert]:
+        """Move event time to ``now``: run every clock mark passed since the last call, in order.
+
+        Called before each message is assessed; a live service may also call it as a heartbeat so
+        that a silent feed still ages AIS gaps. Time never goes backwards: an earlier ``now`` is a
+        no-op.
+        """
+        if self.now is not None and now <= self.now:
+            return []
+        first = self.now is None
+        self.now = now
+        tick_every = self.settings.assess.tick_interval_s
+        if first:
+            self._next_tick = _next_mark(now, tick_every)
+            self._next_housekeeping = _next_mark(now, HOUSEKEEPING_INTERVAL_S)
+            return []
+        if tick_every <= 0:  # no grid: tick at every new event time
+            alerts = self._alerts_for(self.assessor.tick(now))
+            self._housekeep_until(now)
+            return alerts
+        assert self._next_tick is not None
+        if (now - self._next_tick) / tick_every > MAX_CLOCK_STEPS:
+            self._next_tick = _next_mark(now, tick_every) - tick_every
+        alerts: list[Alert] = []
+        while self._next_tick <= now:
+            mark = self._next_tick
+            self._next_tick = mark + tick_every
+            alerts += self._alerts_for(self.assessor.tick(mark))
+            self._housekeep_until(mark)
+        self._housekeep_until(now)
+        return alerts
+
+    def _housekeep_until(self, now: float) -> None:
+        """Forget old vessels and quiet incidents at the last housekeeping mark not after ``now``."""
+        assert self._next_housekeeping is not None
+        if self._next_housekeeping > now:
+            return
+        mark = math.floor(now / HOUSEKEEPING_INTERVAL_S) * HOUSEKEEPING_INTERVAL_S
+        self._next_housekeeping = mark + HOUSEKEEPING_INTERVAL_S
+        self.tracker.expire(mark)
+        self.alerts.expire(mark)
 
     def process_many(self, messages: Iterable[Message]) -> Iterator[Alert]:
         for msg in messages:
             yield from self.process(msg)
 
-    def finish(self) -> list[Alert]:
-        """End of input: a last time tick, then pending alert updates."""
+    def finish(self, end: float | None = None) -> list[Alert]:
+        """End of input: the clock marks up to ``end`` (default: the last event time), then pending
+        alert updates. A partition of a larger job passes the whole job's end time."""
         alerts: list[Alert] = []
-        if self.now is not None:
-            alerts += self._alerts_for(self.assessor.tick(self.now))
+        if end is not None:
+            alerts += self.advance(end)
         flushed = self.alerts.flush()
         self.stats.alert_records += len(flushed)
         return alerts + flushed
@@ -137,3 +185,8 @@ class Pipeline:
                 self._alert_ids[alert.id] = alert.severity
         self.stats.alert_records += len(out)
         return out
+
+
+def _next_mark(t: float, every: float) -> float:
+    """The first multiple of ``every`` strictly after ``t``."""
+    return (math.floor(t / every) + 1) * every
