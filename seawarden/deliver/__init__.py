@@ -1,4 +1,4 @@
-"""Delivery of alert records to allied receivers (webhook, MQTT, NATS JetStream, e-mail, TAK).
+"""Delivery of alert records to allied receivers (webhook, MQTT, NATS JetStream, Kafka, e-mail, TAK).
 
 The store's outbox hands (record, subscription) pairs to a :class:`Dispatcher`; :func:`route` decides
 who gets a record, enforcing releasability; each channel pushes one record to one receiver and raises
@@ -9,6 +9,7 @@ from seawarden.deliver.channel import Channel, Delivery, DeliveryRequest, Outcom
 from seawarden.deliver.config import (
     ChannelConfig,
     DeliverySettings,
+    KafkaConfig,
     MqttConfig,
     NatsConfig,
     SmtpConfig,
@@ -39,6 +40,7 @@ __all__ = [
     "DeliveryRequest",
     "DeliverySettings",
     "Dispatcher",
+    "KafkaConfig",
     "MqttConfig",
     "NatsConfig",
     "Outcome",

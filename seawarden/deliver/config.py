@@ -77,11 +77,35 @@ class NatsConfig(ChannelBase):
     password: SecretStr | None = None
     token: SecretStr | None = None
     credentials_file: str | None = None
+    mmsi_subject: bool = Field(
+        False,
+        description="Append the MMSI as a last subject token (<prefix>.<severity>.<kind>.<mmsi>); "
+        "the Seawarden-Mmsi header carries it either way.",
+    )
 
     @model_validator(mode="after")
     def _window_within_retention(self) -> "NatsConfig":
         if self.duplicate_window_s > self.max_age_s:
             raise ValueError("duplicate_window_s cannot exceed max_age_s (JetStream refuses such a stream)")
+        return self
+
+
+class KafkaConfig(ChannelBase):
+    """Produce the JSON record to a Kafka topic keyed by MMSI, so one vessel's alerts stay in order."""
+
+    type: Literal["kafka"] = "kafka"
+    bootstrap_servers: str = Field("127.0.0.1:9092", min_length=1, description="host:port[,host:port...]")
+    topic: str = Field("seawarden.alerts", pattern=r"^[A-Za-z0-9._-]{1,249}$")
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra librdkafka settings, e.g. security.protocol, sasl.mechanism, sasl.username.",
+    )
+    sasl_password: SecretStr | None = Field(None, description="Sent as sasl.password; kept out of logs.")
+
+    @model_validator(mode="after")
+    def _no_secret_in_options(self) -> "KafkaConfig":
+        if any(k in self.options for k in ("sasl.password", "ssl.key.password")):
+            raise ValueError("put secrets in sasl_password, not in options (options are logged)")
         return self
 
 
@@ -125,7 +149,8 @@ class TakConfig(ChannelBase):
 
 
 ChannelConfig = Annotated[
-    WebhookConfig | MqttConfig | NatsConfig | SmtpConfig | TakConfig, Field(discriminator="type")
+    WebhookConfig | MqttConfig | NatsConfig | KafkaConfig | SmtpConfig | TakConfig,
+    Field(discriminator="type"),
 ]
 
 

@@ -4,6 +4,7 @@ from seawarden.deliver.channel import Channel
 from seawarden.deliver.config import (
     ChannelConfig,
     DeliverySettings,
+    KafkaConfig,
     MqttConfig,
     NatsConfig,
     SmtpConfig,
@@ -25,6 +26,10 @@ def build_channel(config: ChannelConfig) -> Channel:
         from seawarden.deliver.jetstream import NatsChannel
 
         return NatsChannel(config)
+    if isinstance(config, KafkaConfig):
+        from seawarden.deliver.kafka import KafkaChannel
+
+        return KafkaChannel(config)
     if isinstance(config, SmtpConfig):
         from seawarden.deliver.smtp import SmtpChannel
 

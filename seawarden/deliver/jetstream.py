@@ -1,5 +1,9 @@
 """NATS JetStream channel: ``seawarden.alerts.<severity>.<kind>`` on a persistent stream.
 
+Keyed by MMSI: the ``Seawarden-Mmsi`` header always carries it and, with ``mmsi_subject``, so does a
+last subject token (``...<kind>.<mmsi>``), which lets a receiver filter one vessel or partition the
+stream by vessel. One stream is one ordered log, so a vessel's alerts are stored in send order.
+
 JetStream acknowledges each message once stored; ``Nats-Msg-Id`` is the idempotency key, so a re-send
 within the stream's duplicate window (a retry after a lost ack, a second service instance) is stored
 once. The stream is created if missing, covering ``<subject_prefix>.>``.
@@ -24,8 +28,12 @@ from seawarden.deliver.errors import DeliveryError
 log = logging.getLogger(__name__)
 
 
-def subject_for(prefix: str, record: dict[str, Any]) -> str:
-    return f"{prefix}.{token(record.get('severity'))}.{token(record.get('kind'))}"
+MMSI_HEADER = "Seawarden-Mmsi"
+
+
+def subject_for(prefix: str, record: dict[str, Any], *, mmsi: bool = False) -> str:
+    subject = f"{prefix}.{token(record.get('severity'))}.{token(record.get('kind'))}"
+    return f"{subject}.{token(record.get('mmsi'))}" if mmsi else subject
 
 
 class NatsChannel:
@@ -121,7 +129,10 @@ class NatsChannel:
             payload = encode_record(record)
         except (TypeError, ValueError) as exc:
             raise DeliveryError(False, f"alert record is not JSON-serialisable: {exc}") from exc
-        subject = subject_for(self.config.subject_prefix, record)
+        subject = subject_for(self.config.subject_prefix, record, mmsi=self.config.mmsi_subject)
+        headers = {"Nats-Msg-Id": idempotency_key, "Content-Type": "application/json"}
+        if record.get("mmsi") not in (None, ""):
+            headers[MMSI_HEADER] = str(record["mmsi"])
         js = await self._ready()
         try:
             ack = await js.publish(
@@ -129,7 +140,7 @@ class NatsChannel:
                 payload,
                 timeout=self.config.timeout_s,
                 stream=self.config.stream,
-                headers={"Nats-Msg-Id": idempotency_key, "Content-Type": "application/json"},
+                headers=headers,
             )
         except nats.js.errors.NoStreamResponseError as exc:
             self._stream_ready = False  # deleted behind our back: recreate on the next try

@@ -3,6 +3,8 @@ delivery and the HTTP API in one process. See :mod:`seawarden.service.runtime` f
 
 from seawarden.service.config import (
     FileSource,
+    KafkaSource,
+    NatsJetStreamSource,
     OrgBootstrap,
     ServeSettings,
     SourceConfig,
@@ -17,6 +19,8 @@ from seawarden.service.runtime import Runtime
 
 __all__ = [
     "FileSource",
+    "KafkaSource",
+    "NatsJetStreamSource",
     "OrgBootstrap",
     "ReleasabilityPolicy",
     "ReleasabilityRule",

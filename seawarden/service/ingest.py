@@ -3,8 +3,10 @@
 Network sources (``seawarden.sources.network``) already pause a TCP peer when their own queue is
 full; the forwarders here move their lines into the one work queue and, when that is full, wait (and
 count the wait) rather than drop, so the pause reaches the TCP reader. UDP cannot be paused: its
-source drops and counts. Recorded files are read and decoded in a thread of their own, paced by
-their event times (N x real time) and played one source after another, in configuration order.
+source drops and counts. Message-bus sources (Kafka, NATS JetStream) stop fetching when full and
+acknowledge a record only once its lines are in the work queue. Recorded files are read and decoded
+in a thread of their own, paced by their event times (N x real time) and played one source after
+another, in configuration order.
 """
 
 import asyncio
@@ -15,16 +17,25 @@ import time
 from collections.abc import Callable, Sequence
 
 from seawarden.decode import Decoder
-from seawarden.service.config import FileSource, SourceConfig, TcpConnectSource, TcpListenSource, UdpSource
+from seawarden.service.config import (
+    FileSource,
+    KafkaSource,
+    NatsJetStreamSource,
+    SourceConfig,
+    TcpConnectSource,
+    TcpListenSource,
+    UdpSource,
+)
 from seawarden.service.metrics import ServiceMetrics
 from seawarden.service.worker import RawLine, WorkItem
 from seawarden.sources import SourceError, read_messages
+from seawarden.sources.bus import BusLineSource
 from seawarden.sources.network import TcpClientSource, TcpServerSource
 from seawarden.sources.network import UdpSource as UdpListener
 
 log = logging.getLogger(__name__)
 
-NetworkSource = TcpServerSource | TcpClientSource | UdpListener
+NetworkSource = TcpServerSource | TcpClientSource | UdpListener | BusLineSource
 
 #: How often a producer blocked on a full queue looks again (and at the stop flag).
 FULL_QUEUE_POLL_S = 0.005
@@ -37,7 +48,55 @@ def build_network_source(config: SourceConfig, queue_size: int) -> NetworkSource
         return TcpClientSource(config.host, config.port, name=config.name, queue_size=queue_size)
     if isinstance(config, UdpSource):
         return UdpListener(config.host, config.port, name=config.name, queue_size=queue_size)
+    if isinstance(config, KafkaSource):
+        return build_kafka_source(config, queue_size)
+    if isinstance(config, NatsJetStreamSource):
+        return build_jetstream_source(config, queue_size)
     raise TypeError(f"not a network source: {type(config).__name__}")
+
+
+def build_kafka_source(config: KafkaSource, queue_size: int) -> BusLineSource:
+    """Kafka consumer source (confluent-kafka imported here: it is an optional extra)."""
+    from seawarden.sources.bus_kafka import KafkaLineSource
+
+    options = dict(config.options)
+    if config.sasl_password is not None:
+        options["sasl.password"] = config.sasl_password.get_secret_value()
+    return KafkaLineSource(
+        config.bootstrap_servers,
+        config.topic,
+        config.group_id,
+        name=config.name,
+        auto_offset_reset=config.auto_offset_reset,
+        options=options,
+        queue_size=queue_size,
+        commit_interval_s=config.commit_interval_s,
+    )
+
+
+def build_jetstream_source(config: NatsJetStreamSource, queue_size: int) -> BusLineSource:
+    from seawarden.sources.bus_nats import JetStreamLineSource
+
+    connect: dict[str, object] = {}
+    if config.user:
+        connect["user"] = config.user
+    if config.password is not None:
+        connect["password"] = config.password.get_secret_value()
+    if config.token is not None:
+        connect["token"] = config.token.get_secret_value()
+    if config.credentials_file:
+        connect["user_credentials"] = config.credentials_file
+    return JetStreamLineSource(
+        config.servers,
+        config.stream,
+        config.subject,
+        config.durable,
+        name=config.name,
+        create_stream=config.create_stream,
+        connect_options=connect,
+        queue_size=queue_size,
+        ack_wait_s=config.ack_wait_s,
+    )
 
 
 async def put_work(work: "queue.Queue[WorkItem]", item: WorkItem, metrics: ServiceMetrics) -> None:

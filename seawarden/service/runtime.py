@@ -382,6 +382,9 @@ class Runtime:
             dropped = getattr(source, "dropped", None)
             if dropped is not None:
                 out[f"source_dropped:{source.name}"] = dropped
+            counters = getattr(source, "counters", None)  # message-bus sources: bad records, commits...
+            if callable(counters):
+                out.update({f"source_{k}:{source.name}": v for k, v in counters().items()})
         if self.live is not None:
             out["vessels_live"] = len(self.live)
         return out
