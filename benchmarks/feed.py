@@ -243,6 +243,96 @@ def generate(messages: int, seed: int = 42, mix: str = "mixed") -> bytes:
     return b"".join(lines)  # type: ignore[arg-type]
 
 
+FAULTS = (
+    "bad_checksum", "truncated", "garbage", "blank", "comment", "tag_only", "gatehouse", "crlf",
+    "three_part", "split_pair", "lone_fragment", "bad_tag_checksum", "group_tag", "prefix_time",
+)  # fmt: skip
+
+
+def _three_part(rng: np.random.Generator) -> list[bytes]:
+    """A type 8 binary broadcast long enough for three fragments (the reference path's business)."""
+    data = "".join(rng.choice(list("0123456789abcdef"), size=180))
+    sentences = encode_dict(
+        {"type": 8, "mmsi": int(rng.integers(200_000_000, 280_000_000)), "dac": 1, "fid": 31, "data": data},
+        talker_id="AI", sentence_type="VDM", seq_id=int(rng.integers(0, 10)),
+    )  # fmt: skip
+    return [s.encode() for s in sentences]
+
+
+def _xor(body: bytes) -> int:
+    value = 0
+    for char in body:
+        value ^= char
+    return value
+
+
+def _tagged(body: str) -> bytes:
+    return b"\\%s*%02X\\" % (body.encode(), _xor(body.encode()))
+
+
+def _resum(sentence: bytes) -> bytes:
+    """``!...*hh`` with its checksum recomputed after an edit."""
+    body = sentence[1 : sentence.rfind(b"*")]
+    return b"!%s*%02X" % (body, _xor(body))
+
+
+_GATEHOUSE_BODY = b"PGHP,1,2024,6,1,12,0,0,0,219,0,,1,00"
+_GATEHOUSE = b"$%s*%02X" % (_GATEHOUSE_BODY, _xor(_GATEHOUSE_BODY))
+
+
+def dirty(data: bytes, seed: int = 7, share: float = 0.05) -> bytes:
+    """``data`` with about ``share`` of its lines hit by the faults real feeds have (see ``FAULTS``).
+
+    For equivalence tests of the fast and reference decoders: every fault must come out the same
+    way (same rejects, same reasons, same surviving messages) on both paths.
+    """
+    rng = np.random.default_rng(seed)
+    out: list[bytes] = []
+    lines = data.split(b"\n")
+    for line in lines[:-1] if data.endswith(b"\n") else lines:
+        if rng.random() >= share or not line:
+            out.append(line)
+            continue
+        fault = FAULTS[int(rng.integers(len(FAULTS)))]
+        bang = line.find(b"!")
+        sentence = line[bang:] if bang >= 0 else line
+        if fault == "bad_checksum":
+            out.append(line[:-1] + (b"0" if line[-1:] != b"0" else b"1"))
+        elif fault == "truncated":
+            out.append(line[: int(rng.integers(1, len(line)))])
+        elif fault == "garbage":
+            noise = rng.integers(1, 256, size=int(rng.integers(1, 90)), dtype=np.uint8).tobytes()
+            out.extend([noise.replace(b"\n", b"").replace(b"\r", b""), line])
+        elif fault == "blank":
+            out.extend([b"", b"   ", line])
+        elif fault == "comment":
+            out.extend([b"# receiver restarted", line])
+        elif fault == "tag_only":
+            out.extend([_tagged(f"c:{T0 + int(rng.integers(0, 86_400))}"), sentence])
+        elif fault == "gatehouse":
+            out.extend([_GATEHOUSE, sentence])
+        elif fault == "crlf":
+            out.append(line + b"\r")
+        elif fault == "three_part":
+            out.extend(_three_part(rng))
+            out.append(line)
+        elif fault == "split_pair" and b",2,1," in line and out:
+            out.insert(max(0, len(out) - int(rng.integers(1, 4))), line)  # first part arrives early
+        elif fault == "lone_fragment":
+            out.extend([_resum(sentence.replace(b",1,1,", b",2,1,", 1)), line])  # its part 2 never comes
+        elif fault == "bad_tag_checksum" and line.startswith(b"\\"):
+            star = line.find(b"*")
+            digit = b"0" if line[star + 1 : star + 2] != b"0" else b"1"
+            out.append(line[: star + 1] + digit + line[star + 2 :])
+        elif fault == "group_tag":
+            out.append(_tagged(f"g:1-1-{int(rng.integers(1000))},c:{T0}") + sentence)
+        elif fault == "prefix_time":
+            out.append(b"%d " % (T0 + int(rng.integers(0, 86_400))) + sentence)
+        else:
+            out.append(line)
+    return b"\n".join(out) + b"\n"
+
+
 def cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / "seawarden-bench"
 

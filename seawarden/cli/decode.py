@@ -14,6 +14,7 @@ from seawarden.decode import Decoder, Reject
 from seawarden.sources import InputFormat, SourceError, read_messages
 from seawarden.types import Message
 
+DECODERS = ("fast", "reference")
 CSV_COLUMNS = [f.name for f in fields(Message) if f.name not in ("extra", "raw")] + ["received_at", "extra"]
 
 
@@ -48,10 +49,18 @@ def decode_command(
         None, "--rejects", help="Write every rejected line here as JSON (reason, detail, source, line_no)."
     ),
     keep_raw: bool = typer.Option(False, "--raw", help="Include the source sentence(s) in each message."),
+    decoder_kind: str = typer.Option(
+        "fast",
+        "--decoder",
+        help="NMEA decoder: 'fast' (vectorised, the default) or 'reference' (line by line); same results.",
+    ),
 ) -> None:
     """Decode recorded AIS into normalised messages; a summary goes to stderr."""
     if fmt not in ("jsonl", "csv"):
         typer.echo(f"error: --format must be jsonl or csv, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    if decoder_kind not in DECODERS:
+        typer.echo(f"error: --decoder must be {' or '.join(DECODERS)}, not {decoder_kind!r}", err=True)
         raise typer.Exit(2)
     if files.count("-") > 1:
         typer.echo("error: stdin ('-') can be read only once", err=True)
@@ -74,7 +83,7 @@ def decode_command(
         writer = _Writer(out, fmt)
         started = time.perf_counter()
         try:
-            for message in read_messages(files, decoder, input_format):
+            for message in read_messages(files, decoder, input_format, fast=decoder_kind == "fast"):
                 writer.write(message)
         except SourceError as exc:
             typer.echo(f"error: {exc}", err=True)

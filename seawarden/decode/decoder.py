@@ -9,7 +9,7 @@ is counted in :class:`DecodeStats` and handed to ``on_reject``.
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 
 from seawarden.decode.config import DecodeConfig
 from seawarden.decode.multipart import Failed, Part, Reassembler
@@ -127,6 +127,58 @@ class Decoder:
         self.stats.lines += 1
         return line_no
 
+    # ----------------------------------------------------------------- hooks for bulk decoders
+    # A bulk decoder (seawarden.decode.fast) decodes most lines itself and feeds the rest here, in
+    # input order. These hooks let it leave this decoder exactly as if every line had gone through
+    # feed_line: same line numbers, statistics, pending context and multipart groups.
+
+    @property
+    def multipart_timeout_s(self) -> float:
+        return self._multipart.timeout_s
+
+    @property
+    def open_groups(self) -> int:
+        """Multipart groups waiting for fragments."""
+        return len(self._multipart)
+
+    def has_pending_context(self, source: str) -> bool:
+        """A stand-alone tag block or ``$PGHP`` line waits to apply to this feed's next sentence."""
+        return source in self._pending_tag or source in self._pending_gatehouse
+
+    def count_lines(self, source: str, count: int) -> None:
+        """Count ``count`` lines of ``source`` decoded elsewhere (their line numbers are used up)."""
+        self._line_numbers[source] = self._line_numbers.get(source, 0) + count
+        self.stats.lines += count
+
+    @staticmethod
+    def multipart_key(
+        feed: str, source: str, talker: str, channel: str | None, seq_id: str | None
+    ) -> Hashable:
+        """The group key of a multipart sentence without a tag-block group (see ``_sentence``)."""
+        return (feed, source, talker, channel, seq_id)
+
+    def is_open(self, key: Hashable) -> bool:
+        """A multipart group with this key (see :meth:`multipart_key`) waits for fragments."""
+        return self._multipart.has(key)
+
+    def expire(self, now: float, source: str, time_source: TimeSource) -> None:
+        """What each sentence does first: reject groups of its clock started over the timeout before."""
+        if len(self._multipart):
+            self._fail_groups(self._multipart.expire(now, source, time_source))
+            self.stats.pending = self._multipart.pending_lines
+
+    def record_counts(self, by_type: Mapping[int, int], consumed: int, warnings: Mapping[str, int]) -> None:
+        """Messages decoded elsewhere, by type, from ``consumed`` lines, and their warnings."""
+        stats = self.stats
+        stats.consumed += consumed
+        for msg_type, count in by_type.items():
+            if count:
+                stats.messages += count
+                stats.messages_by_type[msg_type] += count
+        for kind, count in warnings.items():
+            if count:
+                stats.warnings[kind] += count
+
     # ----------------------------------------------------------------- internals
     def _reject(self, reason: RejectReason, line: str, source: str, detail: str, line_no: int | None) -> None:
         self.stats.rejects[str(reason)] += 1
@@ -212,7 +264,7 @@ class Decoder:
         if framed.tag is not None and framed.tag.group is not None:
             group_key = ("g", feed, framed.tag.group[2])
         else:
-            group_key = (feed, source, sentence.talker, sentence.channel, sentence.seq_id)
+            group_key = self.multipart_key(feed, source, sentence.talker, sentence.channel, sentence.seq_id)
         complete, failed = self._multipart.add(group_key, part)
         self._fail_groups(failed)
         return self._decode(complete) if complete else []

@@ -1,34 +1,35 @@
 """Vectorised fast path of the decoder for the messages that dominate every feed.
 
-Lines are framed for whole buffers at once with NumPy (:mod:`fast_frame`: single sentences and
-adjacent two-part messages, optional plain tag block with ``c:`` time and ``s:`` source, NMEA
-checksum). Position reports (types 1/2/3, 18, 19, 27) and base-station reports (4/11) are then
-decoded as bit fields over arrays (:mod:`fast_fields`); the other framed messages (types 5, 24,
-...) go through the reference payload decoder once per distinct payload (:mod:`fast_memo`).
-Every other line (longer multipart groups, Gatehouse/prefix/trailer variants, group tag blocks,
-anything odd) goes, in input order, through the reference :class:`~seawarden.decode.Decoder`,
-which also owns the statistics: the combined output has the same messages, in the same order,
-with the same :class:`DecodeStats` and rejects as the reference alone (the agreement tests check
-this field by field on the shared corpora and on generated data).
+Lines are framed for whole buffers at once with NumPy: the common line layouts by template, one
+array operation per column (:mod:`fast_template`), the rest per line (:mod:`fast_frame`; single
+sentences and adjacent two-part messages, optional plain tag block with ``c:`` time and ``s:``
+source, NMEA checksum). Position reports (types 1/2/3, 18, 19, 27) and base-station reports
+(4/11) are then decoded as bit fields over arrays (:mod:`fast_fields`); the other framed
+messages (types 5, 24, ...) go through the reference payload decoder once per distinct payload
+(:mod:`fast_memo`). Every other line (longer multipart groups, Gatehouse/prefix/trailer
+variants, group tag blocks, anything odd) goes, in input order, through the reference
+:class:`~seawarden.decode.Decoder`, which also owns the statistics: the combined output has the
+same messages, in the same order, with the same :class:`DecodeStats` and rejects as the
+reference alone (the agreement tests check this field by field on the shared corpora and on
+generated data).
 
 The fast rows stay columns (:class:`PositionColumns`, :class:`MemoRow`) because building one
 Python object per message costs more than decoding it; :meth:`DecodeResult.messages` builds
 ``Message`` objects when a consumer needs them.
 
-Coupling, in one place (:class:`_Reference`): fast lines must leave the reference decoder in the
-state it would have reached by decoding them itself, so this module reads and advances its line
-numbers, pending tag-block/PGHP context and multipart groups (expiry, key collisions). Receive
-times from our own clock are taken once per chunk of buffer (not once per line): the lines of
-one read arrived together.
+Fast lines must leave the reference decoder in the state it would have reached by decoding them
+itself; :class:`_Reference` does this through the decoder's public hooks for bulk decoders
+(line counts, pending tag-block/PGHP context, multipart keys and expiry, message counts).
+Receive times from our own clock are taken once per chunk of buffer (not once per line): the
+lines of one read arrived together.
 """
 
-import gzip
 import heapq
 import itertools
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -37,17 +38,32 @@ from seawarden.decode.decoder import Decoder
 from seawarden.decode.fast_fields import PAYLOAD_CHARS, FieldColumns, decode_payloads, extra_of
 from seawarden.decode.fast_frame import PAD, SOURCE_WIDTH, FramedLines, frame, talker_text
 from seawarden.decode.fast_memo import PayloadMemo, Template, build, is_armoured
+from seawarden.decode.fast_template import frame_templates
 from seawarden.decode.results import DecodeStats
-from seawarden.decode.tabular import CSV_DECODERS
-from seawarden.sources.detect import InputFormat, detect_format
-from seawarden.sources.files import STDIN, SourceError
-from seawarden.sources.reader import DETECT_LINES, source_name
 from seawarden.types import Message, TimeSource
 
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1 << 22  # 4 MiB pieces keep the per-line arrays in cache
 _TIME_SOURCES = (TimeSource.TAG_BLOCK, TimeSource.CLOCK)  # PositionColumns.time_source codes
+
+
+_MESSAGE_FIELDS: tuple[str, ...] = Message.__slots__  # type: ignore[assignment]  # dataclass field order
+_HAS_EXTRA = np.zeros(256, dtype=bool)  # message types whose extra is never None
+_HAS_EXTRA[[4, 11, 18, 19, 27]] = True
+_CHANNEL_TEXT = np.array([None, *(chr(c) for c in range(1, 256))], dtype=object)
+
+
+def _with_none(values: np.ndarray, missing: np.ndarray) -> list:
+    """The column as Python values, None where ``missing``."""
+    out = values.astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
+def _talkers(keys: np.ndarray) -> list[str]:
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return np.array([talker_text(k) for k in unique.tolist()], dtype=object)[inverse.reshape(-1)].tolist()
 
 
 @dataclass
@@ -68,49 +84,55 @@ class PositionColumns(FieldColumns):
         return len(self.line)
 
     def messages(self) -> Iterator[Message]:
-        """``Message`` objects equal to the reference decoder's, row by row."""
-        talkers: dict[int, str] = {}
-        columns = zip(
-            self.msg_type.tolist(), self.repeat.tolist(), self.mmsi.tolist(), self.lat.tolist(),
-            self.lon.tolist(), self.sog.tolist(), self.cog.tolist(), self.heading.tolist(),
-            self.rot.tolist(), self.turn_flag.tolist(), self.nav_status.tolist(), self.maneuver.tolist(),
-            self.second.tolist(), self.accuracy.tolist(), self.raim.tolist(), self.aux.tolist(),
-            self.timestamp.tolist(), self.time_source.tolist(), self.source.tolist(),
-            self.channel.tolist(), self.talker.tolist(), strict=True,
-        )  # fmt: skip
-        for i, row in enumerate(columns):
-            (mtype, repeat, mmsi, lat, lon, sog, cog, heading, rot, turn, status, maneuver, second,
-             accuracy, raim, aux, when, tsource, source, channel, talker) = row  # fmt: skip
-            if talker not in talkers:
-                talkers[talker] = talker_text(talker)
-            msg = Message(
-                msg_type=mtype,
-                mmsi=mmsi,
-                timestamp=when,
-                time_source=_TIME_SOURCES[tsource],
-                source=self.sources[source],
-                channel=chr(channel) if channel else None,
-                talker=talkers[talker],
-                repeat=repeat,
-                lat=None if lat != lat else lat,
-                lon=None if lon != lon else lon,
-                sog=None if sog != sog else sog,
-                cog=None if cog != cog else cog,
-                heading=None if heading != heading else heading,
-                nav_status=None if status < 0 else status,
-                rot=None if rot != rot else rot,
-                accuracy=accuracy,
-                maneuver=None if maneuver < 0 else maneuver,
-                raim=raim,
-                second=None if second < 0 else second,
-                extra=extra_of(mtype, aux, turn, second),
-                raw=None if self.raw is None else self.raw[i],
-            )
-            if mtype == 19:
-                msg.name = self.name[i]
-                msg.ship_type = None if self.ship_type[i] < 0 else int(self.ship_type[i])
-                msg.to_bow, msg.to_stern, msg.to_port, msg.to_starboard = (int(v) for v in self.dims[i])
-            yield msg
+        """``Message`` objects equal to the reference decoder's, row by row.
+
+        Each field becomes one Python list (None where the column says "not available") and the
+        objects are made by ``map`` with positional arguments: the per-row work is one call.
+        """
+        n = len(self)
+        columns: dict[str, Iterable] = {
+            "msg_type": self.msg_type.tolist(),
+            "mmsi": self.mmsi.tolist(),
+            "timestamp": self.timestamp.tolist(),
+            "time_source": np.array(_TIME_SOURCES, dtype=object)[self.time_source].tolist(),
+            "source": np.array(self.sources, dtype=object)[self.source].tolist() if n else [],
+            "channel": _CHANNEL_TEXT[self.channel].tolist(),
+            "talker": _talkers(self.talker),
+            "repeat": self.repeat.tolist(),
+            "accuracy": self.accuracy.tolist(),
+            "raim": self.raim.tolist(),
+            "extra": self._extras(),
+            "raw": self.raw if self.raw is not None else itertools.repeat(None, n),
+        }
+        for name in ("lat", "lon", "sog", "cog", "heading", "rot"):
+            values = getattr(self, name)
+            columns[name] = _with_none(values, np.isnan(values))
+        for name in ("nav_status", "maneuver", "second"):
+            values = getattr(self, name)
+            columns[name] = _with_none(values, values < 0)
+        static = np.flatnonzero(self.msg_type == 19)
+        if len(static):
+            names = [None] * n
+            ship_types = [None] * n
+            dims: list[list] = [[None] * n for _ in range(4)]
+            for row in static.tolist():
+                names[row] = self.name[row]
+                ship_types[row] = None if self.ship_type[row] < 0 else int(self.ship_type[row])
+                for k, value in enumerate(self.dims[row].tolist()):
+                    dims[k][row] = value
+            columns.update(name=names, ship_type=ship_types)
+            columns.update(zip(("to_bow", "to_stern", "to_port", "to_starboard"), dims, strict=True))
+        return map(Message, *(columns.get(field) or itertools.repeat(None, n) for field in _MESSAGE_FIELDS))
+
+    def _extras(self) -> list[dict | None]:
+        """Message.extra per row: only base stations, class B, long range and fast turns have one."""
+        extras: list[dict | None] = [None] * len(self)
+        rows = np.flatnonzero(_HAS_EXTRA[self.msg_type] | (self.turn_flag != 0))
+        if len(rows):
+            columns = (self.msg_type[rows], self.aux[rows], self.turn_flag[rows], self.second[rows])
+            for row, *values in zip(rows.tolist(), *(c.tolist() for c in columns), strict=True):
+                extras[row] = extra_of(*values)
+        return extras
 
     @classmethod
     def concat(cls, parts: Sequence["PositionColumns"], sources: list[str]) -> "PositionColumns":
@@ -152,72 +174,50 @@ class DecodeResult:
 
 
 class _Reference:
-    """The reference decoder, plus the bookkeeping fast lines need (see the module docstring)."""
+    """The reference decoder, driven through its public hooks for bulk decoders (see the module docstring)."""
 
     def __init__(self, decoder: Decoder) -> None:
         self.decoder = decoder
 
-    def has_context(self, feed: str) -> bool:
-        """A stand-alone tag block or PGHP line is waiting to apply to this feed's next sentence."""
-        d = self.decoder
-        return feed in d._pending_tag or feed in d._pending_gatehouse
-
-    def count_lines(self, feed: str, count: int) -> None:
-        d = self.decoder
-        d._line_numbers[feed] = d._line_numbers.get(feed, 0) + count
-        d.stats.lines += count
-
-    @property
-    def timeout_s(self) -> float:
-        return self.decoder._multipart.timeout_s
-
     def colliding(self, rows: "_RowTable", start: int, stop: int, feed: str, names: list[str]) -> list[int]:
         """Two-part rows whose group key is open in the reference: it must see them to fail the old group."""
-        pending = self.decoder._multipart._groups
-        if not pending:
+        d = self.decoder
+        if not d.open_groups:
             return []
         hits = []
         lo, hi = np.searchsorted(rows.pair_rows, [start, stop]).tolist()
         for row in rows.pair_rows[lo:hi].tolist():
             memo_row = rows.memo[rows.memo_index[row]]
             talker, channel, seq = memo_row.key
-            if (feed, names[rows.source[row]], talker, channel, seq) in pending:
+            if d.is_open(d.multipart_key(feed, names[rows.source[row]], talker, channel, seq)):
                 hits.append(row)
         return hits
 
     def expire(self, rows: "_RowTable", span: slice, names: list[str]) -> None:
         """What the reference does per sentence: drop multipart groups older than the timeout."""
         d = self.decoder
-        if not len(d._multipart):
+        if not d.open_groups:
             return
         keys = rows.source[span].astype(np.int64) * 2 + rows.time_source[span]
         times = np.maximum(rows.time[span], rows.last_time[span])
         if keys.min() == keys.max():  # the usual case: one receiver, one kind of time
             key = int(keys[0])
-            now = float(times.max())
-            d._fail_groups(d._multipart.expire(now, names[key // 2], _TIME_SOURCES[key % 2]))
-            d.stats.pending = d._multipart.pending_lines
+            d.expire(float(times.max()), names[key // 2], _TIME_SOURCES[key % 2])
             return
         for key in np.unique(keys).tolist():
-            now = float(times[keys == key].max())
-            d._fail_groups(d._multipart.expire(now, names[key // 2], _TIME_SOURCES[key % 2]))
-        d.stats.pending = d._multipart.pending_lines
+            d.expire(float(times[keys == key].max()), names[key // 2], _TIME_SOURCES[key % 2])
 
     def account(self, cols: PositionColumns, memo: list["MemoRow"], framed: FramedLines) -> None:
-        stats = self.decoder.stats
-        stats.consumed += len(cols) + sum(m.last - m.first + 1 for m in memo)
-        stats.messages += len(cols) + len(memo)
-        for mtype, count in enumerate(np.bincount(cols.msg_type, minlength=28).tolist()):
-            if count:
-                stats.messages_by_type[mtype] += count
-        for m in memo:
-            stats.messages_by_type[m.template[0][0]] += 1  # msg_type is Message's first field
+        by_type = Counter(dict(enumerate(np.bincount(cols.msg_type, minlength=28).tolist())))
+        by_type.update(m.template[0][0] for m in memo)  # msg_type is Message's first field
         bad_tags = int((~cols.tag_checksum_ok).sum())
-        for m in memo:
-            for row in range(m.framed_row, m.last_framed_row + 1):
-                bad_tags += not framed.tag_checksum_ok[row]
-        if bad_tags:
-            stats.warnings["tagblock_bad_checksum"] += bad_tags
+        if memo:
+            first = np.array([m.framed_row for m in memo], dtype=np.int64)
+            last = np.array([m.last_framed_row for m in memo], dtype=np.int64)  # first or first + 1
+            bad = ~framed.tag_checksum_ok
+            bad_tags += int(bad[first].sum() + (bad[last] & (last != first)).sum())
+        consumed = len(cols) + sum(m.last - m.first + 1 for m in memo)
+        self.decoder.record_counts(by_type, consumed, {"tagblock_bad_checksum": bad_tags})
 
 
 @dataclass(slots=True)
@@ -262,13 +262,25 @@ class _RowTable:
     def build(
         cls, framed: FramedLines, timestamp: np.ndarray, source: np.ndarray, vector_rows, memo
     ) -> "_RowTable":
-        memo_first = np.array([m.framed_row for m in memo], dtype=np.int64)
-        memo_last = np.array([m.last_framed_row for m in memo], dtype=np.int64)
-        first_rows = np.concatenate([vector_rows, memo_first])
-        last_rows = np.concatenate([vector_rows, memo_last])
-        order = np.argsort(framed.line[first_rows], kind="stable")
-        first_rows, last_rows = first_rows[order], last_rows[order]
-        kinds = np.concatenate([np.arange(len(vector_rows)), -1 - np.arange(len(memo))])[order]
+        if not memo and len(vector_rows) == len(framed.line):  # every framed row vectorised: no gathers
+            tag_time, line = framed.tag_time, framed.line
+            return cls(
+                first=line, last=line, time=timestamp, last_time=timestamp,
+                time_source=np.isnan(tag_time).astype(np.uint8), source=source,
+                vector_index=np.arange(len(line)), memo_index=np.full(len(line), -1), memo=memo,
+                pair_rows=np.zeros(0, dtype=np.int64),
+            )  # fmt: skip
+        if not memo:  # only vectorised rows: already in line order
+            first_rows = last_rows = vector_rows
+            kinds = np.arange(len(vector_rows))
+        else:
+            memo_first = np.array([m.framed_row for m in memo], dtype=np.int64)
+            memo_last = np.array([m.last_framed_row for m in memo], dtype=np.int64)
+            first_rows = np.concatenate([vector_rows, memo_first])
+            last_rows = np.concatenate([vector_rows, memo_last])
+            order = np.argsort(framed.line[first_rows], kind="stable")
+            first_rows, last_rows = first_rows[order], last_rows[order]
+            kinds = np.concatenate([np.arange(len(vector_rows)), -1 - np.arange(len(memo))])[order]
         return cls(
             first=framed.line[first_rows],
             last=framed.line[last_rows],
@@ -315,6 +327,7 @@ class FastDecoder:
         self._sources: list[str] = []
         self._source_ids: dict[str, int] = {}
         self._memo = PayloadMemo()
+        self._source_table = _SourceTable()
 
     @property
     def stats(self) -> DecodeStats:
@@ -373,17 +386,24 @@ class FastDecoder:
         size = len(piece)
         buf = np.frombuffer(piece + bytes(PAD), dtype=np.uint8)
         starts, ends = _line_bounds(buf, size)
-        framed = frame(buf, starts, ends, self.reference.max_line_bytes)
-        timestamp = framed.tag_time.copy()
-        untimed = np.isnan(timestamp)
-        if untimed.any():
-            timestamp[untimed] = float(self.reference.clock())
-        source = self._source_codes(framed, feed)
-        cols, vector_rows = self._columns(buf, framed, timestamp, source)
-        memo = self._memo_rows(piece, starts, ends, framed, timestamp, source, vector_rows)
-        rows = _RowTable.build(framed, timestamp, source, vector_rows, memo)
-        keep_vector = np.ones(len(cols), dtype=bool)
         others: list[tuple[int, Message]] = []
+        try:  # nothing below touches the reference decoder's state until the loop further down
+            framed = self._frame(buf, starts, ends)
+            timestamp = framed.tag_time.copy()
+            untimed = np.isnan(timestamp)
+            if untimed.any():
+                timestamp[untimed] = float(self.reference.clock())
+            source = self._source_codes(framed, feed)
+            cols, vector_rows = self._columns(buf, framed, timestamp, source)
+            memo = self._memo_rows(piece, starts, ends, framed, timestamp, source, vector_rows)
+            rows = _RowTable.build(framed, timestamp, source, vector_rows, memo)
+        except Exception:  # a bug here must cost speed, never lines: the reference takes the block
+            log.exception("fast decoder failed on a block of %s; decoding it line by line", feed)
+            for line in range(len(starts)):
+                for message in self.reference.feed_line(piece[starts[line] : ends[line]], feed):
+                    others.append((first_line + line, message))
+            return PositionColumns.empty_positions(self._sources), others, [], len(starts)
+        keep_vector = np.ones(len(cols), dtype=bool)
 
         def demote(row: int) -> None:
             """Hand the row's lines to the reference (it owns the state that row depends on)."""
@@ -409,12 +429,12 @@ class FastDecoder:
                         others.append((first_line + line, message))
                 continue
             row, end_row = np.searchsorted(rows.first, [a, b]).tolist()
-            while row < end_row and self._bridge.has_context(feed):  # pending tag block / PGHP line
+            while row < end_row and self.reference.has_pending_context(feed):  # pending tag block / PGHP line
                 demote(row)
                 row += 1
             for stop in [*self._bridge.colliding(rows, row, end_row, feed, self._sources), end_row]:
                 if row < stop:
-                    self._bridge.count_lines(feed, int(rows.last[stop - 1] - rows.first[row] + 1))
+                    self.reference.count_lines(feed, int(rows.last[stop - 1] - rows.first[row] + 1))
                     self._bridge.expire(rows, slice(row, stop), self._sources)
                 if stop < end_row:
                     demote(stop)
@@ -430,6 +450,16 @@ class FastDecoder:
         cols.line = cols.line + first_line
         return cols, others, memoised, len(starts)
 
+    def _frame(self, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FramedLines:
+        """Lines of the common layouts by template, the rest by the general per-line framer."""
+        limit = self.reference.max_line_bytes
+        parts, rest = frame_templates(buf, starts, ends, limit)
+        for part in parts:
+            part.payload_start += starts[part.line]
+        general = frame(buf, starts[rest], ends[rest], limit)
+        general.line = rest[general.line]
+        return FramedLines.concat([*parts, general] if len(general.line) or not parts else parts)
+
     def _columns(
         self, buf: np.ndarray, framed: FramedLines, timestamp: np.ndarray, source: np.ndarray
     ) -> tuple[PositionColumns, np.ndarray]:
@@ -442,16 +472,26 @@ class FastDecoder:
                 payloads = sliding_window_view(buf, chars)[framed.payload_start[rows]]
                 decode_payloads(payloads, fields, rows)
         ok = np.flatnonzero(fields.ok)
-        fields = FieldColumns(**{name: value[ok] for name, value in vars(fields).items()})
+        if len(ok) == len(fields.ok):  # every framed line is a position report: nothing to drop
+
+            def pick(values: np.ndarray) -> np.ndarray:
+                return values
+
+        else:
+
+            def pick(values: np.ndarray) -> np.ndarray:
+                return values[ok]
+
+        fields = FieldColumns(**{name: pick(value) for name, value in vars(fields).items()})
         cols = PositionColumns(
             **vars(fields),
-            line=framed.line[ok],
-            timestamp=timestamp[ok],
-            time_source=np.isnan(framed.tag_time[ok]).astype(np.uint8),
-            source=source[ok],
-            channel=framed.channel[ok],
-            talker=framed.talker[ok],
-            tag_checksum_ok=framed.tag_checksum_ok[ok],
+            line=pick(framed.line),
+            timestamp=pick(timestamp),
+            time_source=np.isnan(pick(framed.tag_time)).astype(np.uint8),
+            source=pick(source),
+            channel=pick(framed.channel),
+            talker=pick(framed.talker),
+            tag_checksum_ok=pick(framed.tag_checksum_ok),
             sources=self._sources,
         )
         return cols, ok
@@ -467,6 +507,8 @@ class FastDecoder:
         vector_rows: np.ndarray,
     ) -> list["MemoRow | None"]:
         """Other single sentences, and two-part messages whose parts are adjacent lines, via the memo."""
+        if len(vector_rows) == len(framed.line):
+            return []
         rest = np.ones(len(framed.line), dtype=bool)
         rest[vector_rows] = False
         single = rest & (framed.frag_count == 1)
@@ -474,7 +516,7 @@ class FastDecoder:
         second = np.zeros(len(framed.line), dtype=bool)
         second[:-1] = rest[1:] & (framed.frag_count[1:] == 2) & (framed.frag_num[1:] == 2)
         nxt = np.minimum(np.arange(len(framed.line)) + 1, max(len(framed.line) - 1, 0))
-        timeout = self._bridge.timeout_s
+        timeout = self.reference.multipart_timeout_s
         tagged = ~np.isnan(framed.tag_time)
         pair = first_part & second & (framed.line[nxt] == framed.line + 1)
         pair &= (framed.talker[nxt] == framed.talker) & (framed.channel[nxt] == framed.channel)
@@ -539,72 +581,78 @@ class FastDecoder:
         return out
 
     def _source_codes(self, framed: FramedLines, feed: str) -> np.ndarray:
-        """Message.source per row: the tag block's ``s:`` or the feed, as indexes into ``self._sources``."""
+        """Message.source per row: the tag block's ``s:`` or the feed, as indexes into ``self._sources``.
+
+        A value is its zero-padded bytes (two uint64 words; a tag value never holds a zero byte),
+        looked up by a hash of both words in a sorted table of the values seen so far and then
+        compared word by word: a feed has few receivers, so after the first chunk this is one
+        binary search per row. Should two values ever share a hash, ``np.unique`` takes over.
+        """
         codes = np.full(len(framed.line), self._source_id(feed), dtype=np.int32)
-        named = np.flatnonzero(framed.source_len > 0)
+        named: np.ndarray | slice = np.flatnonzero(framed.source_len > 0)
         if not len(named):
             return codes
-        values = np.ascontiguousarray(framed.source_key[named]).view(np.dtype((np.void, SOURCE_WIDTH)))[:, 0]
+        if len(named) == len(codes):
+            named = slice(None)  # every row names its receiver: no gathers
+        keys = framed.source_key[named]
+        table = self._source_table
+        for _attempt in range(2):
+            if table.collided:
+                break
+            found = table.lookup(keys)
+            if found is not None:
+                codes[named] = found
+                return codes
+            table.learn(keys, self._source_id)
+        values = np.ascontiguousarray(keys).view(np.dtype((np.void, SOURCE_WIDTH)))[:, 0]
         _unique, first, inverse = np.unique(values, return_index=True, return_inverse=True)
-        ids = np.array(
-            [
-                self._source_id(framed.source_key[row, : framed.source_len[row]].tobytes().decode("ascii"))
-                for row in named[first].tolist()
-            ],
-            dtype=np.int32,
-        )
+        ids = np.array([self._source_id(_key_text(keys[row])) for row in first.tolist()], dtype=np.int32)
         codes[named] = ids[inverse.reshape(-1)]
         return codes
+
+
+def _key_text(key: np.ndarray) -> str:
+    return key.astype(np.uint64).tobytes().rstrip(b"\0").decode("ascii")
+
+
+def _hash(keys: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return keys[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ keys[:, 1]
+
+
+class _SourceTable:
+    """``s:`` values seen so far, sorted by hash, with their ids in ``FastDecoder._sources``."""
+
+    def __init__(self) -> None:
+        self.hashes = np.zeros(0, dtype=np.uint64)
+        self.keys = np.zeros((0, 2), dtype=np.uint64)
+        self.ids = np.zeros(0, dtype=np.int32)
+        self.collided = False
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray | None:
+        """Ids of every key, or None when some key is not in the table yet."""
+        if not len(self.hashes):
+            return None
+        pos = np.minimum(np.searchsorted(self.hashes, _hash(keys)), len(self.hashes) - 1)
+        if not (self.keys[pos] == keys).all():
+            return None
+        return self.ids[pos]
+
+    def learn(self, keys: np.ndarray, source_id) -> None:
+        known = {tuple(k): i for k, i in zip(self.keys.tolist(), self.ids.tolist(), strict=True)}
+        # one value per distinct hash: a value hidden by a shared hash stays unknown, so the
+        # caller's second lookup fails and it falls back to np.unique
+        _hashes, first = np.unique(_hash(keys), return_index=True)
+        for key in {tuple(k) for k in keys[first].tolist()} - known.keys():
+            known[key] = source_id(_key_text(np.array(key, dtype=np.uint64)))
+        table = np.array(list(known), dtype=np.uint64)
+        hashes = _hash(table)
+        order = np.argsort(hashes)
+        self.hashes, self.keys = hashes[order], table[order]
+        self.ids = np.array(list(known.values()), dtype=np.int32)[order]
+        self.collided = len(np.unique(self.hashes)) != len(self.hashes)
 
 
 def _take(cols: PositionColumns, keep: np.ndarray) -> PositionColumns:
     arrays = {name: value[keep] for name, value in vars(cols).items() if isinstance(value, np.ndarray)}
     return PositionColumns(**arrays, sources=cols.sources, raw=None)
-
-
-def _blocks(stream: BinaryIO, size: int) -> Iterator[bytes]:
-    while block := stream.read(size):
-        yield block
-
-
-def _open_binary(path: str) -> BinaryIO:
-    """Binary stream of a file, ``.gz`` or stdin (``-``); errors as seawarden.sources reports them."""
-    from seawarden.sources import files
-
-    return files._binary(path)
-
-
-def read_messages_fast(
-    paths: Sequence[str],
-    decoder: Decoder | None = None,
-    fmt: InputFormat | None = None,
-    *,
-    block_bytes: int = 1 << 24,
-) -> Iterator[Message]:
-    """Drop-in for :func:`seawarden.sources.read_messages` that decodes NMEA inputs with the fast path.
-
-    CSV inputs (and ``fmt`` other than NMEA) go through the ordinary readers unchanged.
-    """
-
-    fast = FastDecoder(decoder)
-    for path in paths:
-        name = source_name(path)
-        stream = _open_binary(path)
-        try:
-            head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
-            lines = head.decode("utf-8", "replace").splitlines()[:DETECT_LINES]
-            kind = fmt or detect_format(lines)
-            if kind is not InputFormat.NMEA:
-                import io
-
-                text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline=None)
-                yield from CSV_DECODERS[str(kind)](fast.reference, name).rows(text)
-                yield from fast.reference.flush()
-                continue
-            try:
-                yield from fast.decode_stream(_blocks(stream, block_bytes), name)
-            except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                raise SourceError(f"{path}: read failed ({exc})") from exc
-        finally:
-            if path != STDIN:
-                stream.close()

@@ -24,10 +24,6 @@ from seawarden.decode.normalise import COG_NA, HEADING_NA, LAT_NA, LON_NA, SOG_N
 CHARS_BY_TYPE = {1: 28, 2: 28, 3: 28, 4: 28, 11: 28, 18: 28, 19: 52, 27: 16}
 PAYLOAD_CHARS = (16, 28, 52)
 
-INVALID = 255
-SIXBIT = np.full(256, INVALID, dtype=np.uint8)
-SIXBIT[48:88] = np.arange(0, 40, dtype=np.uint8)  # '0'..'W'
-SIXBIT[96:120] = np.arange(40, 64, dtype=np.uint8)  # '`'..'w'
 
 # Turn flags for Message.extra["turn"] (gpsd's words, as normalise._rot writes them).
 TURN_NONE, TURN_FAST_RIGHT, TURN_FAST_LEFT = 0, 1, 2
@@ -110,14 +106,17 @@ class _Bits:
 
     def __init__(self, six: np.ndarray) -> None:
         n, chars = six.shape
+        if chars % 2:
+            six = np.concatenate([six, np.zeros((n, 1), dtype=six.dtype)], axis=1)
+        pairs = (six[:, 0::2].astype(np.uint16) << np.uint16(6)) | six[:, 1::2]  # 12 bits each
         self.words: list[np.ndarray] = []
-        for first in range(0, chars, 10):
-            block = six[:, first : first + 10].astype(np.uint64)
-            word = np.zeros(n, dtype=np.uint64)
-            for col in range(block.shape[1]):
-                word <<= np.uint64(6)
+        for first in range(0, pairs.shape[1], 5):  # five pairs (60 bits) per word
+            block = pairs[:, first : first + 5]
+            word = block[:, 0].astype(np.uint64)
+            for col in range(1, block.shape[1]):
+                word <<= np.uint64(12)
                 word |= block[:, col]
-            word <<= np.uint64(6 * (10 - block.shape[1]))  # left-align a short last word
+            word <<= np.uint64(12 * (5 - block.shape[1]))  # left-align a short last word
             self.words.append(word)
 
     def get(self, start: int, width: int, signed: bool = False) -> np.ndarray:
@@ -240,6 +239,35 @@ def _base_station(cols: FieldColumns, rows: np.ndarray, bits: _Bits) -> None:
     cols.raim[rows] = bits.flag(148)
 
 
+def dearmour(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Six-bit values of ``(n, width)`` armoured characters, and which rows are entirely armoured.
+
+    Arithmetic instead of a table lookup (a lookup gathers byte by byte); rows with a character
+    outside ``0``-``W`` / `````-``w`` get garbage values and ``False``.
+    """
+    six = chars - np.uint8(48)
+    bad = (six > 71) | ((six - np.uint8(40)) < 8)  # below '0' wraps above 71; 'X'..'_' are 40..47
+    six -= (six > 39).view(np.uint8) << np.uint8(3)
+    width = chars.shape[1]
+    lanes = bad.view(np.uint32) if width % 4 == 0 else bad.view(np.uint8)
+    any_bad = lanes[:, 0].copy()
+    for col in range(1, lanes.shape[1]):  # column by column: a row-wise any() costs per row
+        any_bad |= lanes[:, col]
+    return six, any_bad == 0
+
+
+_GROUPS = (
+    ((1, 2, 3), _class_a),
+    ((4, 11), _base_station),
+    ((18,), _class_b),
+    ((19,), None),
+    ((27,), _long_range),
+)
+_GROUP_OF_TYPE = np.full(256, -1, dtype=np.int8)  # message type (any byte) -> index into _GROUPS
+for _index, (_types, _decode) in enumerate(_GROUPS):
+    _GROUP_OF_TYPE[list(_types)] = _index
+
+
 def decode_payloads(chars: np.ndarray, cols: FieldColumns, rows: np.ndarray) -> None:
     """Decode equal-length armoured payloads ``chars`` (n, width) into ``cols`` at ``rows``.
 
@@ -248,26 +276,22 @@ def decode_payloads(chars: np.ndarray, cols: FieldColumns, rows: np.ndarray) -> 
     """
     if len(rows) == 0:
         return
-    six = SIXBIT[chars]
-    armoured = (six != INVALID).all(axis=1)
+    six, armoured = dearmour(chars)
     msg_type = six[:, 0]
     width = chars.shape[1]
-    bits = _Bits(np.where(six == INVALID, 0, six))
-    for types, decode in (
-        ((1, 2, 3), _class_a),
-        ((4, 11), _base_station),
-        ((18,), _class_b),
-        ((19,), None),
-        ((27,), _long_range),
-    ):
+    bits = _Bits(six)
+    group = np.where(armoured, _GROUP_OF_TYPE[msg_type], -1)
+    for index, (types, decode) in enumerate(_GROUPS):
         if CHARS_BY_TYPE[types[0]] != width:
             continue
-        mask = armoured & np.isin(msg_type, types)
+        mask = group == index
         if not mask.any():
             continue
         sub = _Bits.__new__(_Bits)
-        sub.words = [w[mask] for w in bits.words]
-        target = rows[mask]
+        if mask.all():
+            sub.words, target = bits.words, rows
+        else:
+            sub.words, target = [w[mask] for w in bits.words], rows[mask]
         cols.msg_type[target] = msg_type[mask]
         cols.repeat[target] = sub.get(6, 2)
         cols.mmsi[target] = sub.get(8, 30)

@@ -13,6 +13,7 @@ is left to the reference :class:`~seawarden.decode.Decoder`, which owns every re
 every edge case.
 """
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,11 +69,35 @@ class FramedLines:
     talker: np.ndarray  # int64 key: three bytes ``cc`` + ``M``/``O`` (see talker_text)
     channel: np.ndarray  # uint8 byte, 0 = none
     tag_time: np.ndarray  # float64 epoch seconds from ``c:``, NaN = none
-    source_key: np.ndarray  # (n, 16) uint8: the ``s:`` value, zero padded
+    source_key: np.ndarray  # (n, 2) uint64: the ``s:`` value's 16 bytes, zero padded (0, 0: none)
     source_len: np.ndarray  # int64, -1 = no ``s:``
     tag_checksum_ok: np.ndarray  # bool (True when there is no tag block)
 
+    @classmethod
+    def empty(cls) -> "FramedLines":
+        return cls.concat([])
+
+    @classmethod
+    def concat(cls, parts: "list[FramedLines]") -> "FramedLines":
+        """Rows of several framings, in line order."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            zeros = np.zeros(0, dtype=np.int64)
+            return cls(
+                line=zeros, payload_start=zeros, payload_chars=zeros, fill=zeros, frag_count=zeros,
+                frag_num=zeros, seq=np.zeros(0, np.uint8), talker=zeros, channel=np.zeros(0, np.uint8),
+                tag_time=np.zeros(0), source_key=np.zeros((0, SOURCE_WIDTH // 8), np.uint64),
+                source_len=zeros, tag_checksum_ok=np.zeros(0, bool),
+            )  # fmt: skip
+        merged = cls(**{name: np.concatenate([vars(p)[name] for p in parts]) for name in vars(parts[0])})
+        if len(merged.line) > 1 and (np.diff(merged.line) < 0).any():
+            merged = merged.take(np.argsort(merged.line, kind="stable"))
+        return merged
+
     def take(self, keep: np.ndarray) -> "FramedLines":
+        if keep.dtype == bool and keep.all():
+            return self
         return FramedLines(**{name: value[keep] for name, value in vars(self).items()})
 
 
@@ -162,7 +187,7 @@ def frame(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, max_line_bytes:
         talker=talker,
         channel=channel,
         tag_time=np.full(len(idx), np.nan),
-        source_key=np.zeros((len(idx), SOURCE_WIDTH), dtype=np.uint8),
+        source_key=np.zeros((len(idx), SOURCE_WIDTH // 8), dtype=np.uint64),
         source_len=np.full(len(idx), -1, dtype=np.int64),
         tag_checksum_ok=np.ones(len(idx), dtype=bool),
     )
@@ -177,9 +202,10 @@ def _tag_blocks(
 ) -> np.ndarray:
     """Parse ``\\k:v,...*hh\\`` between s and p (the '!'); fills ``out`` at rows; returns which are fast.
 
-    One pass over the columns of the (short) blocks, each step a handful of 1-D array operations:
-    validity of every field (one-character key, never a group ``g:``), the ``c:`` digits and where
-    the ``s:`` value lies.
+    Real feeds write the same tag layout on every line (``s:2573555,c:1565218798``), so lines are
+    grouped by body length and comma positions: within a group every field sits in fixed columns
+    and is checked and converted with a few whole-column operations. Rare layouts (more than
+    ``_MAX_LAYOUTS`` per body length) take the general column scan.
     """
     n = len(s)
     body_len = p - 4 - (s + 1)
@@ -187,12 +213,190 @@ def _tag_blocks(
     ok &= (body_len >= 3) & (body_len <= TAG_WINDOW)
     checksum = _hex_byte(buf, p - 3)
     ok &= checksum >= 0
-    body_len = np.clip(body_len, 0, TAG_WINDOW)
     first = s + 1
+    tag = _TagFields(n)
+    counts = np.bincount(np.where(ok, body_len, 0), minlength=TAG_WINDOW + 1)
+    counts[0] = 0
+    for length in np.flatnonzero(counts).tolist():
+        at = np.flatnonzero(ok & (body_len == length))
+        body = sliding_window_view(buf, length)[first[at]]
+        words = _words(body)
+        tag.checksum[at] = _xor_words(words)
+        tag.bad[at] = _forbidden(words, length)
+        rest = _layouts(body, at, tag)
+        if len(rest):
+            _tag_scan(buf, first[rest], body_len[rest], tag, rest)
+    ok &= ~tag.bad
+    has_c, has_s = tag.count_c == 1, tag.count_s == 1
+    ok &= (tag.count_c <= 1) & (tag.count_s <= 1)
+    ok &= ~has_c | ((tag.c_len >= 1) & (tag.c_len <= 13))
+    seconds = np.where(tag.epoch >= _MS_THRESHOLD, tag.epoch / 1000.0, tag.epoch.astype(float))
+    ok &= ~has_c | ((seconds >= EARLIEST_TIME) & (seconds <= LATEST_TIME))
+    s_len = np.where(has_s, tag.s_end - tag.s_start, -1)
+    ok &= s_len <= SOURCE_WIDTH
+    checksum_ok = (tag.checksum == checksum) & ok
+    named = np.flatnonzero(ok & has_s)
+    if len(named):
+        out.source_key[rows[named]] = tag.source_key[named]
+    out.tag_time[rows] = np.where(has_c, seconds, np.nan)
+    out.source_len[rows] = s_len
+    out.tag_checksum_ok[rows] = checksum_ok | ~ok
+    return ok
+
+
+_MAX_LAYOUTS = 8  # distinct comma layouts per body length handled column-wise; the rest are scanned
+
+
+class _TagFields:
+    """What the tag-block parsers find per row (offsets relative to the body start)."""
+
+    def __init__(self, n: int) -> None:
+        self.bad = np.zeros(n, dtype=bool)
+        self.count_c = np.zeros(n, dtype=np.int8)
+        self.count_s = np.zeros(n, dtype=np.int8)
+        self.c_len = np.zeros(n, dtype=np.int64)
+        self.epoch = np.zeros(n, dtype=np.int64)
+        self.s_start = np.zeros(n, dtype=np.int64)
+        self.s_end = np.zeros(n, dtype=np.int64)
+        self.checksum = np.zeros(n, dtype=np.int16)
+        self.source_key = np.zeros((n, SOURCE_WIDTH // 8), dtype=np.uint64)  # as FramedLines.source_key
+
+
+def _words(rows: np.ndarray) -> np.ndarray:
+    """Rows of bytes as uint64 words (zero padded), for eight-bytes-at-a-time checks."""
+    n, width = rows.shape
+    padded = np.zeros((n, (width + 7) // 8 * 8), dtype=np.uint8)
+    padded[:, :width] = rows
+    return padded.view(np.uint64)
+
+
+def _xor_words(words: np.ndarray) -> np.ndarray:
+    """XOR of each row's bytes (zero padding does not change it)."""
+    word = words[:, 0].copy()
+    for col in range(1, words.shape[1]):  # column by column: a row-wise reduce pays per row
+        word ^= words[:, col]
+    for shift in (32, 16, 8):
+        word ^= word >> np.uint64(shift)
+    return (word & np.uint64(255)).astype(np.int16)
+
+
+def _bytes_of(value: int) -> np.uint64:
+    return np.uint64(value * 0x0101010101010101)
+
+
+def _forbidden(words: np.ndarray, width: int) -> np.ndarray:
+    """Rows with a byte outside ``!``..``~`` or a backslash among their first ``width`` bytes.
+
+    Exact per-byte tests on 7-bit lanes (no carry crosses a byte), eight bytes per operation.
+    """
+    high = _bytes_of(0x80)
+    low = words & _bytes_of(0x7F)
+    flags = words & high  # non-ASCII
+    flags |= ~(low + _bytes_of(0x80 - 0x21)) & high  # below '!' (controls, space)
+    flags |= (low + _bytes_of(0x01)) & high  # DEL
+    flags |= ~((low ^ _bytes_of(0x5C)) + _bytes_of(0x7F)) & high  # backslash
+    valid = np.zeros(words.shape[1] * 8, dtype=np.uint8)
+    valid[:width] = 0xFF
+    flags &= valid.view(np.uint64)
+    return _any_word(flags)
+
+
+def _any_word(words: np.ndarray) -> np.ndarray:
+    """Rows with a non-zero word (column by column: a row-wise reduce pays per row)."""
+    acc = words[:, 0].copy()
+    for col in range(1, words.shape[1]):
+        acc |= words[:, col]
+    return acc != 0
+
+
+def _layouts(body: np.ndarray, at: np.ndarray, tag: _TagFields) -> np.ndarray:
+    """Parse bodies of one length by comma layout; returns the rows (of ``at``) left to the scan."""
+    length = body.shape[1]
+    commas = body == _c(",")
+    packed = np.zeros((len(body), 8), dtype=np.uint8)
+    packed[:, : (length + 7) // 8] = np.packbits(commas, axis=1, bitorder="little")
+    layout = packed.view(np.uint64)[:, 0]
+    todo = np.arange(len(body))
+    for _ in range(_MAX_LAYOUTS):
+        if not len(todo):
+            break
+        same = layout[todo] == layout[todo[0]]
+        group = todo[same] if not same.all() else todo
+        todo = todo[~same] if not same.all() else todo[:0]
+        _fixed_layout(body if len(group) == len(body) else body[group], at[group], tag, commas[group[0]])
+    return at[todo]
+
+
+def _fixed_layout(body: np.ndarray, rows: np.ndarray, tag: _TagFields, commas: np.ndarray) -> None:
+    """Bodies with the same length and comma positions: each field in fixed columns (reference rules)."""
+    bounds = [-1, *np.flatnonzero(commas).tolist(), body.shape[1]]
+    bad = np.zeros(len(body), dtype=bool)
+    for left, right in itertools.pairwise(bounds):
+        a, b = left + 1, right  # the field is body[:, a:b]
+        if b - a < 2:  # empty, or a key without ":" (a one-character key is all this path takes)
+            tag.bad[rows] = True
+            return
+        key = body[:, a]
+        bad |= ~_TAG_KEY[key] | (body[:, a + 1] != _c(":"))
+        value = body[:, a + 2 : b]  # its characters were checked by _forbidden
+        if (key == key[0]).all():
+            _field(chr(key[0]), value, rows, tag, a, b, bad, slice(None))
+        else:
+            for char in (b"c", b"s"):
+                where = np.flatnonzero(key == char[0])
+                if len(where):
+                    _field(char.decode(), value[where], rows[where], tag, a, b, bad, where)
+    tag.bad[rows] |= bad
+
+
+def _field(
+    key: str, value: np.ndarray, rows: np.ndarray, tag: _TagFields, a: int, b: int, bad: np.ndarray, where
+) -> None:
+    """One ``c:`` or ``s:`` field (other keys are only checked for forbidden characters)."""
+    width = b - a - 2
+    if key == "s":
+        tag.count_s[rows] += 1
+        tag.s_start[rows] = a + 2
+        tag.s_end[rows] = b
+        if width <= SOURCE_WIDTH:
+            source = np.zeros((len(value), SOURCE_WIDTH), dtype=np.uint8)
+            source[:, :width] = value
+            tag.source_key[rows] = source.view(np.uint64)
+    elif key == "c":
+        tag.count_c[rows] += 1
+        if width > 13:
+            bad[where] = True
+            return
+        digits = value - np.uint8(48)
+        bad[where] |= _any_rows(digits > 9)
+        tag.c_len[rows] = width
+        epoch = np.zeros(len(digits), dtype=np.int64)
+        for col in range(width):  # Horner (a matrix product would start BLAS threads)
+            epoch *= 10
+            epoch += digits[:, col]
+        tag.epoch[rows] = epoch
+
+
+def _any_rows(mask: np.ndarray) -> np.ndarray:
+    """``mask.any(axis=1)`` for a few columns: one vector OR per column instead of a loop per row."""
+    acc = np.zeros(len(mask), dtype=bool)
+    for col in range(mask.shape[1]):
+        acc |= mask[:, col]
+    return acc
+
+
+def _tag_scan(buf: np.ndarray, first: np.ndarray, body_len: np.ndarray, tag: _TagFields, rows) -> None:
+    """The general parser: one pass over the columns of the bodies, a few 1-D operations per step.
+
+    Validity of every field (one-character key, never a group ``g:``, no empty field), the ``c:``
+    digits and where the ``s:`` value lies.
+    """
+    n = len(first)
     width = int(body_len.max(initial=0))
     columns = sliding_window_view(buf, width + 1)[first].T.copy()  # (width + 1, n): one row per column
     key = np.zeros(n, dtype=np.uint8)  # key of the field the scan is in
-    counts = {"c": np.zeros(n, dtype=np.int8), "s": np.zeros(n, dtype=np.int8)}
+    count_c = np.zeros(n, dtype=np.int8)
+    count_s = np.zeros(n, dtype=np.int8)
     s_start = np.zeros(n, dtype=np.int64)
     s_end = body_len.copy()
     c_len = np.zeros(n, dtype=np.int64)
@@ -208,8 +412,8 @@ def _tag_blocks(
         bad |= start & ~(_TAG_KEY[char] & (after == _c(":")))
         key = np.where(start, char, key)
         is_s = start & (char == _c("s"))
-        counts["c"] += start & (char == _c("c"))
-        counts["s"] += is_s
+        count_c += start & (char == _c("c"))
+        count_s += is_s
         s_start = np.where(is_s, k + 2, s_start)
         comma = inside & (char == _c(","))
         s_end = np.where(comma & (key == _c("s")), k, s_end)  # one s: field, one comma ends it
@@ -220,21 +424,16 @@ def _tag_blocks(
         epoch = np.where(in_c, epoch * 10 + digit, epoch)
         c_len += in_c
         field_start = comma
-    ok &= ~bad
-    has_c, has_s = counts["c"] == 1, counts["s"] == 1
-    ok &= (counts["c"] <= 1) & (counts["s"] <= 1)
-    ok &= ~has_c | ((c_len >= 1) & (c_len <= 13))
-    seconds = np.where(epoch >= _MS_THRESHOLD, epoch / 1000.0, epoch.astype(float))
-    ok &= ~has_c | ((seconds >= EARLIEST_TIME) & (seconds <= LATEST_TIME))
-    s_len = np.where(has_s, s_end - s_start, -1)
-    ok &= s_len <= SOURCE_WIDTH
-    checksum_ok = (_xor(buf, first, body_len) == checksum) & ok
-    named = np.flatnonzero(ok & has_s)
-    if len(named):
-        source = sliding_window_view(buf, SOURCE_WIDTH)[first[named] + s_start[named]].copy()
-        source[np.arange(SOURCE_WIDTH)[None, :] >= s_len[named][:, None]] = 0
-        out.source_key[rows[named]] = source
-    out.tag_time[rows] = np.where(has_c, seconds, np.nan)
-    out.source_len[rows] = s_len
-    out.tag_checksum_ok[rows] = checksum_ok | ~ok
-    return ok
+    bad |= columns[np.maximum(body_len - 1, 0), np.arange(n)] == _c(",")  # an empty last field
+    tag.bad[rows] |= bad
+    tag.count_c[rows] = count_c
+    tag.count_s[rows] = count_s
+    tag.c_len[rows] = c_len
+    tag.epoch[rows] = epoch
+    tag.s_start[rows] = s_start
+    tag.s_end[rows] = s_end
+    s_len = s_end - s_start
+    if (s_len > 0).any():
+        window = sliding_window_view(buf, SOURCE_WIDTH)[first + s_start]
+        source = np.where(np.arange(SOURCE_WIDTH)[None, :] < s_len[:, None], window, 0).astype(np.uint8)
+        tag.source_key[rows] = source.view(np.uint64)

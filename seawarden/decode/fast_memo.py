@@ -9,11 +9,14 @@ memo turns most of them into a dictionary hit plus a ``Message`` built from the 
 """
 
 import copy
+import logging
 from typing import Any
 
 from seawarden.decode.nmea import FramingError
 from seawarden.decode.normalise import decode_payload
 from seawarden.types import Message, TimeSource
+
+log = logging.getLogger(__name__)
 
 ARMOUR = bytes(range(48, 88)) + bytes(range(96, 120))  # six-bit armoured characters (as nmea._PAYLOAD_RE)
 _FIELDS: tuple[str, ...] = Message.__slots__  # type: ignore[assignment]  # dataclass field order
@@ -49,7 +52,9 @@ class PayloadMemo:
             self.misses += 1
             try:
                 decoded = decode_payload(payload, fill, timestamp=0.0)
-            except FramingError:
+            except Exception as exc:  # the reference decoder rejects these lines, each in its own words
+                if not isinstance(exc, FramingError):
+                    log.warning("payload %r: %r; left to the reference decoder", payload[:60], exc)
                 template = _REJECTED
             else:
                 extra = decoded.extra

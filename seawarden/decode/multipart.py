@@ -60,6 +60,9 @@ class Reassembler:
     def __len__(self) -> int:
         return len(self._groups)
 
+    def has(self, key: Hashable) -> bool:
+        return key in self._groups
+
     def add(self, key: Hashable, part: Part) -> tuple[list[Part] | None, list[Failed]]:
         """Add a fragment; returns (the complete message's parts or None, groups that failed)."""
         failed: list[Failed] = []

@@ -6,7 +6,6 @@ random, edge and "not available" values), and on hand-made lines for each framin
 path must respect (pending tag blocks and PGHP lines, multipart expiry, line endings, bad input).
 """
 
-import gzip
 import io
 from pathlib import Path
 
@@ -17,9 +16,8 @@ from hypothesis import strategies as st
 from pyais.encode import encode_dict
 
 from seawarden.decode import Decoder, Reject
-from seawarden.decode.fast import FastDecoder, read_messages_fast
+from seawarden.decode.fast import FastDecoder
 from seawarden.decode.nmea import nmea_checksum
-from seawarden.sources import read_messages
 from seawarden.types import Message
 from tests.conftest import ROOT, shared_path
 
@@ -286,29 +284,6 @@ def test_stream_in_small_blocks_equals_whole_buffer() -> None:
     assert fast.stats.to_dict() == stats.to_dict()
 
 
-def test_read_messages_fast_is_a_drop_in(tmp_path: Path) -> None:
-    plain = tmp_path / "kyst.nmea"
-    plain.write_bytes((SAMPLES / "kystverket-2019-08-07.nmea").read_bytes())
-    packed = tmp_path / "dma.nmea.gz"
-    packed.write_bytes(gzip.compress((SAMPLES / "dma-2010-06-11.nmea").read_bytes()))
-    paths = [str(plain), str(packed)]
-    want_decoder, got_decoder = Decoder(clock=lambda: CLOCK), Decoder(clock=lambda: CLOCK)
-    want = list(read_messages(paths, want_decoder))
-    got = list(read_messages_fast(paths, got_decoder))
-    assert got == want
-    assert got_decoder.stats.to_dict() == want_decoder.stats.to_dict()
-
-
-def test_read_messages_fast_passes_csv_through(tmp_path: Path) -> None:
-    csv = tmp_path / "dma.csv"
-    csv.write_text(
-        "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading\n"
-        "01/06/2024 00:00:00,Class A,219000001,55.5,10.5,Under way using engine,0,10.0,90.0,91\n"
-    )
-    want = list(read_messages([str(csv)], Decoder(clock=lambda: CLOCK)))
-    assert list(read_messages_fast([str(csv)], Decoder(clock=lambda: CLOCK))) == want
-
-
 # ------------------------------------------------------------------ other types through the memo
 @pytest.mark.parametrize(
     "lines",
@@ -403,3 +378,87 @@ def test_agrees_on_generated_static_reports(reports) -> None:
     result, _stats, _ = _fast(data)
     assert_agree(data)
     assert len(result.memoised) + len(result.positions) == len(want)  # all on the fast path (4: vectorised)
+
+
+# ------------------------------------------------------------------ template (fixed-layout) framing
+TEMPLATE_LINES = [
+    _line(POS, "s:2573555,c:1565218798"),
+    _line(POS_B, "c:1565218798000,s:rORBCOMM008,n:17"),
+    POS,
+]
+MUTANTS = ",*\\!: x0Z9g\x00\x7f\xff"
+
+
+def _resummed(line: str) -> str:
+    """The line with its tag-block and sentence checksums recomputed where its shape still allows."""
+    if line.startswith("\\") and line.count("\\") >= 2:
+        close = line.index("\\", 1)
+        star = line.rfind("*", 0, close)
+        if star > 0:
+            line = f"\\{line[1:star]}*{nmea_checksum(line[1:star]):02X}" + line[star + 3 :]
+    bang, star = line.find("!"), line.rfind("*")
+    if 0 <= bang < star:
+        line = line[: star + 1] + f"{nmea_checksum(line[bang + 1 : star]):02X}" + line[star + 3 :]
+    return line
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 4096], ids=["template", "general"])
+@pytest.mark.parametrize("base", TEMPLATE_LINES, ids=["kystverket", "orbcomm-ms", "plain"])
+def test_framing_agrees_on_every_single_column_change(base: str, chunk: int) -> None:
+    """Many lines of one layout teach a template; a change in any column must not slip through it.
+
+    With small chunks (fewer lines than a template needs) the same lines test the general framer.
+    """
+    lines = [base] * 80  # enough for the template path when the chunk holds them all
+    for col in range(len(base)):
+        for char in MUTANTS:
+            mutant = base[:col] + char + base[col + 1 :]
+            lines += [mutant, _resummed(mutant)]
+    data = ("\n".join(lines) + "\n").encode("latin-1")
+    want, decoder, want_rejects = _reference(data)
+    rejects: list[Reject] = []
+    fast = FastDecoder(Decoder("feed", clock=lambda: CLOCK, on_reject=rejects.append), chunk_bytes=chunk)
+    result, stats = fast.decode_buffer(data)
+    got = list(result.messages())
+    assert got == want
+    assert stats.to_dict() == decoder.stats.to_dict()
+    assert [(r.reason, r.line, r.line_no, r.detail) for r in rejects] == [
+        (r.reason, r.line, r.line_no, r.detail) for r in want_rejects
+    ]
+    assert len(result.positions) >= 80
+
+
+def test_an_internal_failure_costs_speed_not_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (SAMPLES / "kystverket-2019-08-07.nmea").read_bytes()
+
+    def broken(*_args, **_kwargs):
+        raise IndexError("simulated bug")
+
+    monkeypatch.setattr(FastDecoder, "_columns", broken)
+    assert assert_agree(data) == 0  # every line went through the reference decoder
+
+
+def test_a_payload_the_memo_cannot_decode_goes_to_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    import seawarden.decode.fast_memo as fast_memo
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("simulated pyais failure")
+
+    monkeypatch.setattr(fast_memo, "decode_payload", broken)
+    data = ("\n".join(TYPE5 * 3 + [POS]) + "\n").encode()
+    assert_agree(data)
+
+
+def test_dearmouring_every_byte() -> None:
+    from seawarden.decode.fast_fields import dearmour
+
+    values = np.arange(256, dtype=np.uint8)
+    chars = np.stack([values, np.full(256, 48, np.uint8), values, values], axis=1)  # width 4: word lanes
+    six, armoured = dearmour(chars)
+    for byte in range(256):
+        valid = 48 <= byte < 88 or 96 <= byte < 120
+        assert armoured[byte] == valid, byte
+        if valid:
+            assert six[byte, 0] == (byte - 48 if byte < 88 else byte - 56)
+    six, armoured = dearmour(chars[:, :3].copy())  # odd width: byte lanes
+    assert armoured.tolist() == [48 <= b < 88 or 96 <= b < 120 for b in range(256)]

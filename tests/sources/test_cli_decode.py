@@ -86,3 +86,19 @@ def test_no_ais_at_all_exits_2(app: typer.Typer, tmp_path: Path) -> None:
     path.write_text("hello\n$GPRMC,1,2,3*00\n")
     result = run(app, str(path))
     assert result.exit_code == 2 and "no AIS message" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fast", "reference"])
+def test_decoder_choice_gives_the_same_output(app: typer.Typer, tmp_path: Path, kind: str) -> None:
+    sample = str(ROOT / "samples" / "kystverket-2019-08-07.nmea")
+    rejects = tmp_path / f"{kind}.jsonl"
+    chosen = run(app, sample, "--decoder", kind, "--rejects", str(rejects))
+    default = run(app, sample)
+    assert chosen.exit_code == 0, chosen.output
+    assert chosen.stdout == default.stdout and chosen.stdout.count("\n") > 800
+    assert chosen.stderr.split(";")[0] == default.stderr.split(";")[0]  # the summary, less the msg/s
+
+
+def test_unknown_decoder_is_a_usage_error(app: typer.Typer) -> None:
+    result = run(app, str(ROOT / "samples" / "kystverket-2019-08-07.nmea"), "--decoder", "numba")
+    assert result.exit_code == 2 and "--decoder must be" in result.stderr
