@@ -77,6 +77,7 @@ def test_class_a_position_and_two_part_static_decode():
     assert static["imo"] == 9329760 and static["shipname"] == "EAGLE S" and static["callsign"] == "E5U4223"
     assert static["to_bow"] + static["to_stern"] == 228 and static["draught"] == pytest.approx(12.4)
     assert static["destination"] == "PORT SAID"
+    assert static["ship_type"] == 80  # a tanker: the type the risk rules and detectors read
 
 
 def test_class_b_uses_types_18_and_24():
@@ -86,6 +87,7 @@ def test_class_b_uses_types_18_and_24():
     assert [d["msg_type"] for d in decoded] == [18, 24, 24]
     assert decoded[1]["shipname"] == "SAILOR"
     assert decoded[2]["callsign"] == "OH1234" and decoded[2]["to_bow"] + decoded[2]["to_stern"] == 12
+    assert decoded[2]["ship_type"] == 37
 
 
 def test_sequence_ids_cycle_and_channels_alternate():
