@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 # Modules under seawarden.cli that each define ``register(app)``; order is the --help order.
-COMMAND_MODULES = ("replay", "serve", "decode", "areas", "watchlist", "simulate", "bench", "feed")
+COMMAND_MODULES = ("replay", "serve", "decode", "areas", "watchlist", "simulate", "bench", "feed", "model", "spark")
 
 
 @app.callback()
