@@ -67,6 +67,20 @@ else
     echo "chromium: present ($(chromium --version 2>/dev/null | head -n 1))"
 fi
 
+# --- Java 17+ for the Spark tests (PySpark starts a local JVM) ----------------------------------
+if ! command -v java >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    if { apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; } \
+        >/tmp/ci_services_java.log 2>&1; then
+        echo "java: installed ($(java -version 2>&1 | head -n 1))"
+    else
+        echo "java: apt-get install failed, see /tmp/ci_services_java.log"
+        failed=1
+    fi
+else
+    echo "java: present ($(java -version 2>&1 | head -n 1))"
+fi
+
 # --- Mosquitto ----------------------------------------------------------------------------------
 if port_open "$MQTT_PORT"; then
     how="already running"
