@@ -1,5 +1,5 @@
-"""``python -m benchmarks``: the decode / replay benchmark (see benchmarks/decode_bench.py)."""
+"""``python -m benchmarks``: every speed figure in one run (see benchmarks/all.py)."""
 
-from benchmarks.decode_bench import main
+from benchmarks.all import main
 
 main()

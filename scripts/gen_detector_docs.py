@@ -16,16 +16,18 @@ from pydantic import BaseModel
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "detectors.md"
 
+# (module, config class, event kinds, settings key under [assess])
 SECTIONS = [
-    ("anchor_drag", "AnchorDragConfig", "anchor_drag_suspected"),
-    ("anchored", "AnchoredConfig", "anchored_near_infrastructure"),
-    ("loitering", "LoiteringConfig", "infrastructure_loitering"),
-    ("ais_gap", "AisGapConfig", "ais_gap"),
-    ("spoofing", "SpoofingConfig", "position_spoofing"),
-    ("rendezvous", "RendezvousConfig", "rendezvous"),
-    ("identity", "IdentityConfig", "identity_change"),
-    ("watch", "WatchlistConfig", "watchlist_in_area, watchlist_approaching"),
-    ("areas", "AreaConfig", "area_entry, area_exit, area_dwell"),
+    ("anchor_drag", "AnchorDragConfig", "anchor_drag_suspected", "anchor_drag"),
+    ("anchored", "AnchoredConfig", "anchored_near_infrastructure", "anchored"),
+    ("loitering", "LoiteringConfig", "infrastructure_loitering", "loitering"),
+    ("ais_gap", "AisGapConfig", "ais_gap", "ais_gap"),
+    ("spoofing", "SpoofingConfig", "position_spoofing", "spoofing"),
+    ("rendezvous", "RendezvousConfig", "rendezvous", "rendezvous"),
+    ("identity", "IdentityConfig", "identity_change", "identity"),
+    ("watch", "WatchlistConfig", "watchlist_in_area, watchlist_approaching", "watch"),
+    ("areas", "AreaConfig", "area_entry, area_exit, area_dwell", "areas"),
+    ("traffic", "TrafficAnomalyConfig", "traffic_anomaly", "traffic_anomaly"),
 ]
 
 
@@ -46,11 +48,11 @@ def render() -> str:
         "is a setting (`[assess.<detector>]` in the TOML config, or `SEAWARDEN_ASSESS__<DETECTOR>__<NAME>`).",
         "",
     ]
-    for module_name, config_name, kinds in SECTIONS:
+    for module_name, config_name, kinds, key in SECTIONS:
         module = importlib.import_module(f"seawarden.assess.detectors.{module_name}")
         config = getattr(module, config_name)
-        lines += [f"## {module_name} (`{kinds}`)", "", inspect.cleandoc(module.__doc__ or ""), ""]
-        lines += [*_table(config, f"assess.{module_name}"), ""]
+        lines += [f"## {key} (`{kinds}`)", "", inspect.cleandoc(module.__doc__ or ""), ""]
+        lines += [*_table(config, f"assess.{key}"), ""]
     for title, module_name, config_name, prefix in (
         ("Risk", "seawarden.assess.risk", "RiskConfig", "assess.risk"),
         ("Monitoring", "seawarden.assess.monitoring", "MonitoringConfig", "assess.monitoring"),

@@ -259,7 +259,10 @@ class AlertManager:
         head = f"{who}: {lead or event.explanation or str(event.kind).replace('_', ' ')}"
         if event.kind != alert.kind and event.explanation:
             head += f" Latest: {event.explanation}"
-        top = sorted(alert.risk_breakdown, key=lambda c: -float(c.get("points", 0.0)))[:3]
+        # In learned mode the breakdown lists the learned shares, then the rules' for transparency;
+        # the headline names what drove the risk shown, so the rules' items are left out of it.
+        driving = [c for c in alert.risk_breakdown if c.get("model") != "rules"]
+        top = sorted(driving, key=lambda c: -float(c.get("points", 0.0)))[:3]
         if top:
             parts = ", ".join(f"{c.get('factor')} +{float(c.get('points', 0.0)):.0f}" for c in top)
             head += f" Risk {alert.risk:.0f}/100 ({parts})."

@@ -29,6 +29,7 @@ from seawarden.assess.detectors.kinematics import KNOT_MS, haversine_m, is_track
 from seawarden.assess.detectors.loitering import LoiteringDetector
 from seawarden.assess.detectors.rendezvous import RendezvousDetector
 from seawarden.assess.detectors.spoofing import SpoofingDetector
+from seawarden.assess.detectors.traffic import TrafficAnomalyDetector
 from seawarden.assess.detectors.watch import WatchlistDetector
 from seawarden.assess.monitoring import ATTENTION_STATES, Monitor, MonitoringState, state_of
 from seawarden.assess.risk import EVIDENCE_SCRATCH, RISK_SCRATCH, RU_PORT_SCRATCH, RiskModel
@@ -51,6 +52,7 @@ DETECTOR_CLASSES: dict[str, type] = {
     "ais_gap": AisGapDetector,
     "spoofing": SpoofingDetector,
     "rendezvous": RendezvousDetector,
+    "traffic_anomaly": TrafficAnomalyDetector,
 }
 WATCH_SCRATCH = "watchlist"  # (identity key hash, WatchlistMatch | None), per vessel
 PORT_SCRATCH = "port"  # (time sampled, Port | None), per vessel
@@ -87,6 +89,8 @@ class Assessor:
         self.detectors: list[Detector] = [
             DETECTOR_CLASSES[key](getattr(self.config, key)) for key in self.config.enabled
         ]
+        self._checks: list[tuple[Detector, Any, bool]] = []
+        self._checks_of: tuple[int, int] = (0, -1)  # (id, length) of the detector list they mirror
         self.risk = RiskModel(self.config.risk)
         self.monitor = Monitor(self.config.monitoring)
         self.stats = AssessStats()
@@ -114,9 +118,10 @@ class Assessor:
             near = bool(s.areas or s.near_assets or s.crossings)
         else:  # a static report says nothing about where the ship is: keep the last verdict
             near = bool(state.areas) or self._recently_relevant(state.mmsi, s.now)
-        approaching = any(e.kind is AlertKind.WATCHLIST_APPROACHING for e in events)
+        approaching = bool(events) and any(e.kind is AlertKind.WATCHLIST_APPROACHING for e in events)
         relevant = near or approaching
-        if relevant or events or state_of(state) is not MonitoringState.NORMAL:
+        monitoring = state_of(state)
+        if relevant or events or monitoring is not MonitoringState.NORMAL:
             self.monitor.update(
                 state,
                 s.now,
@@ -128,13 +133,15 @@ class Assessor:
                 area_label=", ".join(a.id for a in s.areas) or ", ".join(e.area for e in events if e.area),
                 clear_risk=_behaviour_risk(state),
             )
-        if events and state_of(state) in ATTENTION_STATES:
+            monitoring = state_of(state)  # the update may have moved it
+        if events and monitoring in ATTENTION_STATES:
             self.monitor.annotate(events, self.monitor.ahead(self.geo, state, s.fix, s.now))
         if relevant and s.fix is not None:
             self._tick_list[state.mmsi] = s.now
-        elif state_of(state) in ATTENTION_STATES:
+        elif monitoring in ATTENTION_STATES:
             self._tick_list.setdefault(state.mmsi, s.now)
-        self._count(events)
+        if events:
+            self._count(events)
         return events
 
     def situation(self, update: "TrackUpdate") -> Situation:
@@ -146,12 +153,13 @@ class Assessor:
             return s
         geo = self.geo
         s.areas = list(geo.areas_at(fix.lat, fix.lon))
-        ids = {a.id for a in s.areas}
-        before = set(state.areas or ())
-        if ids != before:
-            s.entered = [a for a in s.areas if a.id not in before]
-            s.exited = [a for a in (self._area(i) for i in sorted(before - ids)) if a is not None]
-            state.areas = ids
+        if s.areas or state.areas:  # most fixes are outside every area, now and before
+            ids = {a.id for a in s.areas}
+            before = set(state.areas or ())
+            if ids != before:
+                s.entered = [a for a in s.areas if a.id not in before]
+                s.exited = [a for a in (self._area(i) for i in sorted(before - ids)) if a is not None]
+                state.areas = ids
         s.near_assets = self._near_assets(state, fix)
         s.crossings = self._crossings(update, fix, s.near_assets)
         s.port = self._port(state, fix, s.now, near=bool(s.areas or s.near_assets or s.crossings))
@@ -221,11 +229,26 @@ class Assessor:
         return last is not None and now - last <= self.config.relevance_hold_s
 
     def _run_checks(self, s: Situation) -> list[Event]:
+        """Every enabled detector's ``check``; inlined try (this runs nine times per message)."""
         events: list[Event] = []
-        for detector in self.detectors:
-            if s.fix is None and getattr(detector, "needs_fix", True):
+        env = self.env
+        no_fix = s.fix is None
+        detectors = self.detectors
+        if self._checks_of != (id(detectors), len(detectors)):
+            # (detector, bound check, needs a fix) resolved once, not per message; rebuilt when a
+            # caller (a test, a plugin) adds or removes detectors.
+            self._checks = [(d, d.check, getattr(d, "needs_fix", True)) for d in detectors]
+            self._checks_of = (id(detectors), len(detectors))
+        for detector, check, needs_fix in self._checks:
+            if no_fix and needs_fix:
                 continue
-            events.extend(self._safe(detector, "check", s, self.env))
+            try:
+                found = check(s, env)
+            except Exception:
+                self._failed(detector, "check")
+                continue
+            if found:
+                events.extend(found)
         return events
 
     def _safe(self, detector: Detector, method: str, *args: Any) -> list[Event]:
@@ -233,14 +256,16 @@ class Assessor:
         try:
             return list(getattr(detector, method)(*args) or [])
         except Exception:
-            name = getattr(detector, "name", type(detector).__name__)
-            self.stats.detector_errors[name] += 1
-            count = self.stats.detector_errors[name]
-            if count <= _ERRORS_LOGGED_IN_FULL or count % 1000 == 0:
-                log.exception(
-                    "detector %s.%s failed (%d failures so far); event skipped", name, method, count
-                )
+            self._failed(detector, method)
             return []
+
+    def _failed(self, detector: Detector, method: str) -> None:
+        """Count and log (in full for the first few) a detector failure; called inside ``except``."""
+        name = getattr(detector, "name", type(detector).__name__)
+        self.stats.detector_errors[name] += 1
+        count = self.stats.detector_errors[name]
+        if count <= _ERRORS_LOGGED_IN_FULL or count % 1000 == 0:
+            log.exception("detector %s.%s failed (%d failures so far); event skipped", name, method, count)
 
     def _count(self, events: list[Event]) -> None:
         for event in events:
@@ -275,7 +300,7 @@ class Assessor:
 
     def _crossings(self, update: "TrackUpdate", fix: "Fix", near: list["AssetHit"]) -> list["AssetHit"]:
         prev = update.previous
-        if prev is None or "jump" in {str(f) for f in update.new_flags}:
+        if prev is None or (update.new_flags and "jump" in {str(f) for f in update.new_flags}):
             return []
         dt = fix.t - prev.t
         if dt <= 0 or dt > self.config.max_segment_s:

@@ -20,6 +20,7 @@ from seawarden.assess.detectors.identity import IdentityConfig
 from seawarden.assess.detectors.loitering import LoiteringConfig
 from seawarden.assess.detectors.rendezvous import RendezvousConfig
 from seawarden.assess.detectors.spoofing import SpoofingConfig
+from seawarden.assess.detectors.traffic import TrafficAnomalyConfig
 from seawarden.assess.detectors.watch import WatchlistConfig
 from seawarden.assess.monitoring import MonitoringConfig
 from seawarden.assess.risk import RiskConfig
@@ -35,6 +36,7 @@ DETECTORS = (
     "ais_gap",
     "spoofing",
     "rendezvous",
+    "traffic_anomaly",
 )
 
 
@@ -92,6 +94,7 @@ class AssessConfig(BaseModel):
     ais_gap: AisGapConfig = Field(default_factory=AisGapConfig)
     spoofing: SpoofingConfig = Field(default_factory=SpoofingConfig)
     rendezvous: RendezvousConfig = Field(default_factory=RendezvousConfig)
+    traffic_anomaly: TrafficAnomalyConfig = Field(default_factory=TrafficAnomalyConfig)
     risk: RiskConfig = Field(default_factory=RiskConfig)
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
 

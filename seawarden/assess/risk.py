@@ -23,17 +23,29 @@ Formula (all numbers live in :class:`RiskConfig`):
 * Each :class:`Contribution` shows the factor's *share* of the risk,
   ``points_i = risk x p_i / sum(p)``, so the breakdown a person reads sums exactly to the risk;
   the raw points are in ``detail["raw_points"]``.
+
+Learned fusion (``mode = "learned"``, :mod:`seawarden.model.fusion`): the same raw points plus a few
+context features go through a calibrated logistic model whose 0-100 output becomes the vessel's
+risk. The rules are still computed and stay the transparent fallback: the breakdown then holds the
+learned score's top feature shares (``"model": "learned"``; with ``learned_baseline`` and
+``other_features`` they sum to the risk) followed by the rules' contributions (``"model": "rules"``,
+summing to ``rules_risk``). A missing or corrupt model file logs one clear error and the rules are
+used; nothing crashes. The default is ``rules``: see docs/models.md, "Evaluation", for why.
 """
 
+import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from seawarden.assess.detectors.kinematics import FISHING, PLEASURE, SERVICE_WORK
 from seawarden.assess.flags import FlagCategory, flag_risk
+from seawarden.model.fusion import FEATURE_INDEX
 from seawarden.types import Event
 
 if TYPE_CHECKING:
@@ -43,6 +55,10 @@ RISK_SCRATCH = "risk"  # state.scratch key of the latest RiskAssessment (read by
 EVIDENCE_SCRATCH = "risk_evidence"  # kind -> (raw points at event time, event time, label)
 RU_PORT_SCRATCH = "ru_port"  # (port id, port name, last time seen inside) written by the Assessor
 DRAUGHT_SCRATCH = "draught_change"  # dict written by the identity detector
+ASSET_FREE_SCRATCH = "asset_free"  # set by the Assessor while no asset is within its radius
+NORMALCY_SCRATCH = "risk_normalcy"  # (surprise -log10 p, event time) of the strongest traffic anomaly
+
+log = logging.getLogger(__name__)
 
 
 def ship_type_group(code: int | None) -> str:
@@ -136,6 +152,17 @@ class RiskConfig(BaseModel):
     age_points: dict[int, float] = Field(default_factory=lambda: {20: 8.0, 15: 5.0})
     draught_change_after_gap_points: float = 5.0
     draught_change_min_gap_s: float = 3600.0
+    mode: Literal["rules", "learned"] = Field(
+        "rules",
+        description="'learned': the fusion model's score is the risk (rules shown beside it); 'rules': "
+        "hand-set only. Rules by default: the learned model matches the rules on every metric of the "
+        "evaluation in docs/models.md and detects earlier on two scenarios, but it drops low alerts the "
+        "rules raise on real traffic and has seen 4 real vessel-hours (limits listed there).",
+    )
+    fusion_model: Path | None = Field(
+        None, description="Risk-fusion model file for mode 'learned'; None = the packaged default model."
+    )
+    explain_top: int = Field(5, ge=1, le=30, description="Learned feature shares listed per assessment.")
 
 
 @dataclass(slots=True)
@@ -158,6 +185,8 @@ class RiskAssessment:
     contributions: list[Contribution]
     time: float
     behaviour_risk: float = 0.0  # the same formula over behaviour evidence only (used to clear monitoring)
+    rules_risk: float | None = None  # the hand-set score (equals ``risk`` in rules mode)
+    learned_risk: float | None = None  # the fusion model's score, when one is used
 
     def to_list(self) -> list[dict[str, Any]]:
         """The alert record's ``risk_breakdown``."""
@@ -175,11 +204,72 @@ def combine(points: list[float]) -> float:
     return 100.0 * (1.0 - remaining)
 
 
-class RiskModel:
-    """Hand-set, explainable risk model; cheap enough to run on every event and on ticks."""
+#: Called with (state, now, features, assessment) on every assessment when set (training, evaluation).
+Observer = Callable[["VesselState", float, dict[str, float], "RiskAssessment"], None]
 
-    def __init__(self, config: RiskConfig | None = None) -> None:
+_LOADED: dict[tuple[str, int, int], Any] = {}  # (path, mtime_ns, size) -> FusionModel
+_REPORTED: set[str] = set()  # model files whose failure was already logged
+
+
+def load_fusion_model(path: Path | None) -> Any:
+    """The fusion model at ``path`` (None: the packaged default), cached; None with one logged error."""
+    from seawarden.model.format import ModelFileError
+    from seawarden.model.fusion import DEFAULT_MODEL_PATH, load_fusion
+
+    path = Path(path) if path is not None else DEFAULT_MODEL_PATH
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = (str(path), 0, 0)
+    if key in _LOADED:
+        return _LOADED[key]
+    try:
+        model = load_fusion(path)
+    except ModelFileError as e:
+        if str(path) not in _REPORTED:
+            _REPORTED.add(str(path))
+            log.error("learned risk fusion disabled, using the hand-set rules: %s", e)
+        return None
+    _LOADED[key] = model
+    return model
+
+
+class RiskModel:
+    """Hand-set, explainable risk model; cheap enough to run on every event and on ticks.
+
+    With ``config.mode == "learned"`` and a usable model file, the learned fusion score is the risk
+    and the rules are kept beside it; ``fusion`` may also be passed in directly (evaluation).
+    """
+
+    def __init__(self, config: RiskConfig | None = None, fusion: Any = None) -> None:
         self.config = config or RiskConfig()
+        self.fusion = fusion
+        if fusion is None and self.config.mode == "learned":
+            self.fusion = load_fusion_model(self.config.fusion_model)
+            self._check_weights()
+        self.observer: Observer | None = None
+
+    def _check_weights(self) -> None:
+        """Warn (once per model) when the event weights differ from those the model was trained on.
+
+        The model's inputs are the rules' raw points, so re-weighting an event kind shifts them.
+        """
+        trained = getattr(self.fusion, "meta", {}).get("event_weights")
+        if not trained or trained == self.config.event_weights:
+            return
+        key = f"weights:{id(self.fusion)}"
+        if key not in _REPORTED:
+            _REPORTED.add(key)
+            changed = sorted(
+                k
+                for k in set(trained) | set(self.config.event_weights)
+                if trained.get(k) != self.config.event_weights.get(k)
+            )
+            log.warning(
+                "risk-fusion model was trained with other event weights (%s); retrain it after changing them",
+                ", ".join(changed),
+            )
 
     # -- behaviour memory ---------------------------------------------------------------------
     def record(self, state: "VesselState", events: list[Event]) -> None:
@@ -195,6 +285,19 @@ class RiskModel:
             previous = evidence.get(kind)
             if previous is None or self._decayed(previous[0], previous[1], event.time) <= points:
                 evidence[kind] = (points, event.time, label)
+            if kind == "traffic_anomaly":
+                self._record_surprise(state, event)
+
+    def _record_surprise(self, state: "VesselState", event: Event) -> None:
+        """Keep the strongest normal-traffic surprise ``-log10 p`` (a learned-model feature)."""
+        p = event.detail.get("p_value", event.detail.get("pvalue"))
+        try:
+            surprise = min(10.0, -math.log10(max(float(p), 1e-10)))
+        except (TypeError, ValueError):
+            return
+        previous = state.scratch.get(NORMALCY_SCRATCH)
+        if previous is None or self._decayed(previous[0], previous[1], event.time) <= surprise:
+            state.scratch[NORMALCY_SCRATCH] = (surprise, event.time)
 
     def _decayed(self, points: float, t: float, now: float) -> float:
         age = max(0.0, now - t)
@@ -214,7 +317,71 @@ class RiskModel:
         ]
         contributions.sort(key=lambda c: c.points, reverse=True)
         behaviour_risk = combine([p for _, p, _ in behaviour])
-        return RiskAssessment(risk=risk, contributions=contributions, time=now, behaviour_risk=behaviour_risk)
+        assessment = RiskAssessment(
+            risk=risk, contributions=contributions, time=now, behaviour_risk=behaviour_risk, rules_risk=risk
+        )
+        if self.fusion is None and self.observer is None:
+            return assessment
+        features = self._features(state, now, raw)
+        if self.fusion is not None:
+            self._fuse(assessment, features)
+        if self.observer is not None:
+            self.observer(state, now, features, assessment)
+        return assessment
+
+    def features(self, state: "VesselState", now: float, watch: Any = None) -> dict[str, float]:
+        """The learned model's sparse input for ``state`` at ``now`` (see :mod:`seawarden.model.fusion`)."""
+        cap = self.config.max_factor_points
+        raw = [(f, min(p, cap), d) for f, p, d in self._prior(state, now, watch) if p > 0.0]
+        raw += [(f, min(p, cap), d) for f, p, d in self._behaviour(state, now)]
+        return self._features(state, now, raw)
+
+    def _features(
+        self, state: "VesselState", now: float, raw: list[tuple[str, float, dict[str, Any]]]
+    ) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for factor, points, _ in raw:
+            if factor in FEATURE_INDEX:
+                out[factor] = points / 100.0
+        if state.areas:
+            out["in_area"] = 1.0
+        if state.last is not None and ASSET_FREE_SCRATCH not in state.scratch:
+            out["near_asset"] = 1.0
+        surprise = state.scratch.get(NORMALCY_SCRATCH)
+        if surprise is not None:
+            value = self._decayed(surprise[0], surprise[1], now) / 10.0
+            if value > 0.005:
+                out["normalcy_surprise"] = value
+        return out
+
+    def _fuse(self, assessment: RiskAssessment, features: dict[str, float]) -> None:
+        """Make the learned score the risk; list its top shares before the rules' contributions."""
+        score = self.fusion.explain(features)
+        top = score.shares[: self.config.explain_top]
+        rest = sum(s.points for s in score.shares[self.config.explain_top :])
+        learned = [
+            Contribution(
+                s.feature,
+                s.points,
+                {"model": "learned", "logit": round(s.logit, 3), "value": round(s.value, 3)},
+            )
+            for s in top
+        ]
+        learned.sort(key=lambda c: c.points, reverse=True)
+        learned.append(Contribution("learned_baseline", score.baseline_risk, {"model": "learned"}))
+        if rest:
+            learned.append(
+                Contribution(
+                    "other_features",
+                    rest,
+                    {"model": "learned", "count": len(score.shares) - len(top)},
+                )
+            )
+        for c in assessment.contributions:
+            c.detail = {"model": "rules", **c.detail}
+        assessment.contributions = learned + assessment.contributions
+        assessment.risk = score.risk
+        assessment.learned_risk = score.risk
 
     def update(self, state: "VesselState", now: float, watch: Any = None) -> RiskAssessment:
         """Assess and store on the state (``state.risk``, ``state.scratch["risk"]``)."""

@@ -16,7 +16,18 @@ app = typer.Typer(
 )
 
 # Modules under seawarden.cli that each define ``register(app)``; order is the --help order.
-COMMAND_MODULES = ("replay", "serve", "decode", "areas", "watchlist", "simulate", "bench", "feed", "model", "spark")
+COMMAND_MODULES = (
+    "replay",
+    "serve",
+    "decode",
+    "areas",
+    "watchlist",
+    "simulate",
+    "model",
+    "feed",
+    "spark",
+    "bench",
+)
 
 
 @app.callback()

@@ -17,6 +17,8 @@ from seawarden.pipeline import Pipeline, PipelineStats
 from seawarden.replay import parse_speed, replay
 from seawarden.types import Alert, Severity, iso_utc
 
+DECODERS = ("fast", "reference")
+
 
 def format_alert_line(alert: Alert) -> str:
     """One line a watch officer can read at a glance: when, how bad, what, who, where, why."""
@@ -62,11 +64,17 @@ def replay_command(
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
     show: bool = typer.Option(False, "--show", help="Also print each alert as one readable line on stderr."),
+    decoder: str = typer.Option(
+        "fast",
+        "--decoder",
+        help="NMEA decoder: 'fast' (vectorised, default) or 'reference' (line by line); same messages.",
+    ),
 ) -> None:
     """Run the whole assessment (decode, track, detectors, risk, alerts) over recorded AIS.
 
     Alerts go to --alerts as JSON lines; a summary (messages, rejects by reason, vessels, alerts by
-    kind, throughput) goes to stderr. Exits 2 on unusable input.
+    kind, throughput) goes to stderr. Exits 2 on unusable input. With --speed max the assessment runs
+    on batches of messages (the same alert records as message by message).
     """
     try:
         settings = Settings.load(config)
@@ -77,6 +85,8 @@ def replay_command(
         if min_severity is not None:
             settings.alerts.min_severity = Severity.parse(min_severity)
         pace = parse_speed(speed)
+        if decoder not in DECODERS:
+            raise ValueError(f"--decoder must be one of {', '.join(DECODERS)}, not {decoder!r}")
     except (ConfigError, ValueError) as exc:
         fail(str(exc))
     for name in files:
@@ -132,6 +142,7 @@ def replay_command(
                 on_reject=on_reject,
                 progress=progress,
                 on_alert=on_alert,
+                fast=decoder == "fast",
             )
         except (OSError, ValueError) as exc:
             fail(str(exc))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +31,10 @@ from seawarden.geo.paths import (
 )
 
 log = logging.getLogger(__name__)
+
+_FINE_SPLIT = 10  # cells partly inside an area are classified again on a grid this many times finer
+_FINE_CACHE_MAX = 1_000_000  # classified (area, fine cell) pairs kept before the cache starts over
+_OUTSIDE, _INSIDE, _EDGE = 0, 1, 2
 
 
 def _valid(lat: float, lon: float) -> bool:
@@ -77,6 +82,7 @@ class GeoContext:
         self._area_by_id = {a.id: a for a in self.areas}
         self._asset_by_id = {a.id: a for a in self.assets}
         self._land_path = land_path
+        self._land: LandMask | None = None
         self._build_area_index()
         self._build_asset_index()
         self._build_port_index()
@@ -127,6 +133,9 @@ class GeoContext:
                     self._area_full.add(key, index)
                 elif shapely.intersects(geom, cell):
                     self._area_partial.add(key, index)
+        # Partly covered cells are split again, lazily: (area, fine cell) -> inside / outside / edge.
+        self._area_fine_deg = self.config.grid_deg / _FINE_SPLIT
+        self._area_fine: dict[tuple[int, tuple[int, int]], int] = {}
         self._area_tree = shapely.STRtree(self._area_geoms)
         self._area_edges = SegmentIndex(
             [line_parts(g) for g in self._area_geoms], self.config.densify_m, self.config.grid_deg
@@ -173,8 +182,38 @@ class GeoContext:
         if not partial:
             return [self.areas[i] for i in full]
         hits = set(full)
-        hits.update(i for i in partial if shapely.contains_xy(self._area_geoms[i], lon, lat))
+        fine = self._area_fine_deg
+        fine_key = (math.floor(lat / fine), math.floor(lon / fine))
+        states = self._area_fine
+        for i in partial:
+            state = states.get((i, fine_key))
+            if state is None:
+                state = self._classify_fine(i, fine_key)
+            if state == _INSIDE or (state == _EDGE and shapely.contains_xy(self._area_geoms[i], lon, lat)):
+                hits.add(i)
         return [self.areas[i] for i in sorted(hits)]
+
+    def _classify_fine(self, index: int, key: tuple[int, int]) -> int:
+        """Inside, outside or on the edge of area ``index``: one cell of the fine grid (cached).
+
+        Why: a point-in-polygon test costs ~10 us and releases the GIL (in the live service the
+        pipeline thread may then wait milliseconds to get it back); with fine cells only points within
+        about a kilometre of an area's boundary need one.
+        """
+        if len(self._area_fine) >= _FINE_CACHE_MAX:
+            self._area_fine.clear()  # bounded memory on a feed that wanders along every boundary
+        i, j = key
+        d = self._area_fine_deg
+        cell = shapely.box(j * d, i * d, (j + 1) * d, (i + 1) * d)
+        geom = self._area_geoms[index]
+        if shapely.contains(geom, cell):
+            state = _INSIDE
+        elif shapely.intersects(geom, cell):
+            state = _EDGE
+        else:
+            state = _OUTSIDE
+        self._area_fine[(index, key)] = state
+        return state
 
     def areas_at_many(self, lats: Sequence[float], lons: Sequence[float]) -> list[list[Area]]:
         """``areas_at`` for many points in one STRtree bulk query (replay, batch scoring)."""
@@ -227,7 +266,10 @@ class GeoContext:
         """The land mask, loaded on first use (CLI commands that never ask do not pay for it)."""
         if self._land_path is None:
             return None
-        return _land_mask(self._land_path, self.config.land_margin_m, self.config.grid_deg)
+        mask = self._land
+        if mask is None:  # kept on the context: is_land runs for every accepted fix
+            mask = self._land = _land_mask(self._land_path, self.config.land_margin_m, self.config.grid_deg)
+        return mask
 
     def is_land(self, lat: float, lon: float) -> bool:
         """Inland by more than ``config.land_margin_m``; harbours and coastal waters are not land.

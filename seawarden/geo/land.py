@@ -3,7 +3,10 @@
 A position is land only when it is inside the land polygons *and* farther than ``margin_m`` from
 the coastline: the 1:10m coast is ~1 km accurate and has no quays, so moored vessels would
 otherwise look "on land". Cells of a coarse grid are classified lazily (all water / all land /
-near the coast); only near-coast cells pay for a point-in-polygon and a coastline distance.
+near the coast); near-coast cells are split the same way into cells ten times finer, and only
+positions in fine cells that still touch the coast pay for a point-in-polygon and a coastline distance
+(most ships in a coastal cell are well clear of the coast, so this keeps ``is_land`` a dict lookup
+for them).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from seawarden.geo.index import CellIndex, SegmentIndex, line_parts
 from seawarden.geo.loader import read_geojson
 
 _WATER, _LAND, _COAST = 0, 1, 2
+_FINE_SPLIT = 10  # near-coast cells are classified again on a grid this many times finer
 
 
 class LandMask:
@@ -35,10 +39,14 @@ class LandMask:
         # margin check only needs distances of a few hundred metres.
         self.coast = SegmentIndex([[part] for part in parts], densify_m=None, cell_deg=cell_deg)
         self.grid = CellIndex(cell_deg)
+        self.fine = CellIndex(cell_deg / _FINE_SPLIT)
         self._cells: dict[tuple[int, int], int] = {}
+        self._fine_cells: dict[tuple[int, int], int] = {}
 
-    def _classify(self, key: tuple[int, int]) -> int:
-        cell = self.grid.cell_box(key)
+    def _classify(self, key: tuple[int, int], grid: CellIndex | None = None) -> int:
+        """All water, all land (by more than the margin) or near the coast: one cell of ``grid``."""
+        grid = grid or self.grid
+        cell = grid.cell_box(key)
         south, north = cell.bounds[1], cell.bounds[3]
         kx, ky = metres_per_degree(max(abs(south), abs(north)))
         pad = max(self.margin_m / kx, self.margin_m / ky) * 1.05
@@ -48,7 +56,10 @@ class LandMask:
         else:
             centre = cell.centroid
             state = _LAND if shapely.contains_xy(self.land, centre.x, centre.y) else _WATER
-        self._cells[key] = state
+        if grid is self.grid:
+            self._cells[key] = state
+        else:
+            self._fine_cells[key] = state
         return state
 
     def is_land(self, lat: float, lon: float) -> bool:
@@ -62,6 +73,13 @@ class LandMask:
         state = self._cells.get(key)
         if state is None:
             state = self._classify(key)
+        if state != _COAST:
+            return state == _LAND
+        fine = self.fine
+        key = (math.floor(lat / fine.cell_deg), math.floor(lon / fine.cell_deg))
+        state = self._fine_cells.get(key)
+        if state is None:
+            state = self._classify(key, fine)
         if state != _COAST:
             return state == _LAND
         if not shapely.contains_xy(self.land, lon, lat):

@@ -17,6 +17,7 @@ from seawarden.pipeline import Pipeline
 from seawarden.service.alerts import AlertRecorder
 from seawarden.service.live import TrackerLiveView
 from seawarden.service.metrics import ServiceMetrics
+from seawarden.track import VesselState
 from seawarden.types import Alert, Message
 from seawarden.watchlist import Watchlist
 
@@ -107,22 +108,40 @@ class PipelineWorker(threading.Thread):
         alerts: list[Alert] = []
         more = True
         processed = 0
+        lines_in = 0
+        touched: dict[int, VesselState] = {}
+        feed_line = self.decoder.feed_line
         with self.live.lock:
             for item in items:
                 if isinstance(item, EndOfInput):
                     more = False
                     break
                 if isinstance(item, RawLine):
-                    self.metrics.inc("lines_in")
-                    messages = self.decoder.feed_line(item.line, item.source)
+                    lines_in += 1
+                    messages = feed_line(item.line, item.source)
                 else:
                     messages = [item]
                 for msg in messages:
-                    alerts += self._process(msg)
+                    alerts += self._process(msg, touched)
                 processed += len(messages)
+            self._publish(touched)
+        if lines_in:
+            self.metrics.inc("lines_in", lines_in)
         self.metrics.messages_processed(processed)
         self._record(alerts)
         return more
+
+    def _publish(self, touched: dict[int, VesselState]) -> None:
+        """Refresh the live view once per vessel per batch (caller holds the live lock).
+
+        Why once per batch: API readers take the same lock, so they never see the view between two
+        messages of a batch; one summary per vessel (of its state after the batch) is all they can
+        observe, at a fraction of the cost of one per message.
+        """
+        for state in touched.values():
+            self.live.touched(state)
+        if touched and self.pipeline.now is not None:
+            self.metrics.set("event_time", self.pipeline.now)
 
     def _reload_watchlist_if_changed(self) -> None:
         """Swap in the current register when the API changed it; a failed load keeps the old one."""
@@ -156,8 +175,11 @@ class PipelineWorker(threading.Thread):
             except Exception:
                 log.exception("watch-list revision %d: the replaced-callback failed", revision)
 
-    def _process(self, msg: Message) -> list[Alert]:
-        """One message through the pipeline (caller holds the live lock); bad input never stops us."""
+    def _process(self, msg: Message, touched: dict[int, VesselState]) -> list[Alert]:
+        """One message through the pipeline (caller holds the live lock); bad input never stops us.
+
+        The vessel goes into ``touched`` for :meth:`_publish` at the end of the batch.
+        """
         try:
             alerts = self.pipeline.process(msg)
         except Exception:
@@ -166,9 +188,7 @@ class PipelineWorker(threading.Thread):
             return []
         state = self.pipeline.tracker.get(msg.mmsi)
         if state is not None:
-            self.live.touched(state)
-        if self.pipeline.now is not None:
-            self.metrics.set("event_time", self.pipeline.now)
+            touched[msg.mmsi] = state
         return alerts
 
     def _record(self, alerts: list[Alert]) -> None:
@@ -186,9 +206,11 @@ class PipelineWorker(threading.Thread):
     def _finish(self) -> None:
         """End of input: pending multipart groups, then the pipeline's last tick and flush."""
         alerts: list[Alert] = []
+        touched: dict[int, VesselState] = {}
         with self.live.lock:
             for msg in self.decoder.flush():
-                alerts += self._process(msg)
+                alerts += self._process(msg, touched)
+            self._publish(touched)
             try:
                 alerts += self.pipeline.finish()
             except Exception:

@@ -75,3 +75,22 @@ def test_bad_config_file_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "invalid configuration" in result.stderr and "alerts" in result.stderr
     config.write_text("[alerts\n")
     assert "not valid TOML" in run(str(SCENARIO), "--config", str(config)).stderr
+
+
+def test_both_decoders_and_a_paced_replay_write_the_same_alert_records(tmp_path: Path) -> None:
+    outputs = {}
+    for name, extra in {
+        "fast": ["--decoder", "fast"],
+        "reference": ["--decoder", "reference"],
+        "paced": ["--speed", "1e9"],  # message by message (Pipeline.process), not batches
+    }.items():
+        out = tmp_path / f"{name}.jsonl"
+        result = run(str(SCENARIO), "--alerts", str(out), "--quiet", *extra)
+        assert result.exit_code == 0, result.output
+        outputs[name] = out.read_text()
+    assert outputs["fast"] and outputs["fast"] == outputs["reference"] == outputs["paced"]
+
+
+def test_unknown_decoder_exits_2() -> None:
+    result = run(str(SCENARIO), "--decoder", "turbo")
+    assert result.exit_code == 2 and "--decoder" in result.stderr

@@ -42,7 +42,7 @@ KEY_LINE = re.compile(r"^\s+(?P<org>\S+)\s+\S+ \((?P<role>\w+), sees [^)]*\): (?
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 if not Path(CHROMIUM).is_file():

@@ -50,7 +50,7 @@ SETTLE_S = 2.5  # after the load: the last batch may wait one redraw gap (at mos
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 if not Path(CHROMIUM).is_file():
