@@ -70,6 +70,15 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
+def record_payload(record: Mapping[str, Any]) -> bytes:
+    """The bytes to send for a record every channel needs id, severity and kind of (non-retryable if not)."""
+    require(record, "id", "severity", "kind")
+    try:
+        return encode_record(record)
+    except (TypeError, ValueError) as exc:
+        raise DeliveryError(False, f"alert record is not JSON-serialisable: {exc}") from exc
+
+
 def require(record: Mapping[str, Any], *keys: str) -> None:
     """Raise a non-retryable DeliveryError if the record lacks a field a channel cannot do without."""
     missing = [k for k in keys if record.get(k) in (None, "")]

@@ -4,7 +4,7 @@ Every channel belongs to exactly one organisation and a subscription may only us
 organisation: a channel is a pipe to one receiver, so sharing it would hand one org's alerts to another.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, model_validator
 
@@ -90,12 +90,10 @@ class NatsConfig(ChannelBase):
         return self
 
 
-class KafkaConfig(ChannelBase):
-    """Produce the JSON record to a Kafka topic keyed by MMSI, so one vessel's alerts stay in order."""
+class KafkaClientSettings(BaseModel):
+    """librdkafka settings shared by the Kafka source (``serve``) and the Kafka delivery channel."""
 
-    type: Literal["kafka"] = "kafka"
     bootstrap_servers: str = Field("127.0.0.1:9092", min_length=1, description="host:port[,host:port...]")
-    topic: str = Field("seawarden.alerts", pattern=r"^[A-Za-z0-9._-]{1,249}$")
     options: dict[str, str] = Field(
         default_factory=dict,
         description="Extra librdkafka settings, e.g. security.protocol, sasl.mechanism, sasl.username.",
@@ -103,10 +101,17 @@ class KafkaConfig(ChannelBase):
     sasl_password: SecretStr | None = Field(None, description="Sent as sasl.password; kept out of logs.")
 
     @model_validator(mode="after")
-    def _no_secret_in_options(self) -> "KafkaConfig":
+    def _no_secret_in_options(self) -> Self:
         if any(k in self.options for k in ("sasl.password", "ssl.key.password")):
             raise ValueError("put secrets in sasl_password, not in options (options are logged)")
         return self
+
+
+class KafkaConfig(ChannelBase, KafkaClientSettings):
+    """Produce the JSON record to a Kafka topic keyed by MMSI, so one vessel's alerts stay in order."""
+
+    type: Literal["kafka"] = "kafka"
+    topic: str = Field("seawarden.alerts", pattern=r"^[A-Za-z0-9._-]{1,249}$")
 
 
 class SmtpConfig(ChannelBase):

@@ -21,7 +21,7 @@ from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 
-from seawarden.deliver.channel import encode_record, require, token
+from seawarden.deliver.channel import record_payload, token
 from seawarden.deliver.config import NatsConfig
 from seawarden.deliver.errors import DeliveryError
 
@@ -124,11 +124,7 @@ class NatsChannel:
                 await asyncio.wait_for(nc.close(), self.config.timeout_s)
 
     async def send(self, record: dict[str, Any], *, idempotency_key: str) -> None:
-        require(record, "id", "severity", "kind")
-        try:
-            payload = encode_record(record)
-        except (TypeError, ValueError) as exc:
-            raise DeliveryError(False, f"alert record is not JSON-serialisable: {exc}") from exc
+        payload = record_payload(record)
         subject = subject_for(self.config.subject_prefix, record, mmsi=self.config.mmsi_subject)
         headers = {"Nats-Msg-Id": idempotency_key, "Content-Type": "application/json"}
         if record.get("mmsi") not in (None, ""):

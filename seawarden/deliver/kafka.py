@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Any
 
-from seawarden.deliver.channel import encode_record, require
+from seawarden.deliver.channel import record_payload
 from seawarden.deliver.config import KafkaConfig
 from seawarden.deliver.errors import DeliveryError
 
@@ -91,11 +91,7 @@ class KafkaChannel:
             producer.poll(0.1)
 
     async def send(self, record: dict[str, Any], *, idempotency_key: str) -> None:
-        require(record, "id", "severity", "kind")
-        try:
-            payload = encode_record(record)
-        except (TypeError, ValueError) as exc:
-            raise DeliveryError(False, f"alert record is not JSON-serialisable: {exc}") from exc
+        payload = record_payload(record)
         mmsi = record.get("mmsi")
         key = str(mmsi).encode() if mmsi not in (None, "") else None
         producer = self._ready()

@@ -16,7 +16,7 @@ import aiomqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from seawarden.deliver.channel import encode_record, require, token
+from seawarden.deliver.channel import record_payload, token
 from seawarden.deliver.config import MqttConfig
 from seawarden.deliver.errors import DeliveryError
 
@@ -70,11 +70,7 @@ class MqttChannel:
             await asyncio.wait_for(client.__aexit__(None, None, None), self.config.timeout_s)
 
     async def send(self, record: dict[str, Any], *, idempotency_key: str) -> None:
-        require(record, "id", "severity", "kind")
-        try:
-            payload = encode_record(record)
-        except (TypeError, ValueError) as exc:
-            raise DeliveryError(False, f"alert record is not JSON-serialisable: {exc}") from exc
+        payload = record_payload(record)
         properties = Properties(PacketTypes.PUBLISH)
         properties.ContentType = "application/json"
         properties.UserProperty = [("idempotency-key", idempotency_key)]

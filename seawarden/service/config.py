@@ -8,10 +8,11 @@ Every default runs: one TCP listener for receivers, the HTTP API on loopback, SQ
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from seawarden.api.config import ApiSettings
 from seawarden.deliver import DeliverySettings
+from seawarden.deliver.config import KafkaClientSettings
 from seawarden.service.releasability import ReleasabilityPolicy
 
 
@@ -55,27 +56,16 @@ class FileSource(_Source):
     )
 
 
-class KafkaSource(_Source):
+class KafkaSource(_Source, KafkaClientSettings):
     """A Kafka topic of raw AIS records (see ``seawarden feed``); offsets committed after hand-off."""
 
     type: Literal["kafka"] = "kafka"
-    bootstrap_servers: str = Field("127.0.0.1:9092", min_length=1, description="host:port[,host:port...]")
     topic: str = Field("ais.raw", pattern=r"^[A-Za-z0-9._-]{1,249}$")
     group_id: str = Field("seawarden", min_length=1, description="Consumer group (one per service).")
     auto_offset_reset: Literal["earliest", "latest"] = Field(
         "earliest", description="Where a new group starts: the whole retained topic, or only new records."
     )
     commit_interval_s: float = Field(1.0, gt=0, description="How often handed-on offsets are committed.")
-    options: dict[str, str] = Field(
-        default_factory=dict, description="Extra librdkafka settings (security.protocol, sasl.*, ...)."
-    )
-    sasl_password: SecretStr | None = Field(None, description="Sent as sasl.password; kept out of logs.")
-
-    @model_validator(mode="after")
-    def _no_secret_in_options(self) -> "KafkaSource":
-        if any(k in self.options for k in ("sasl.password", "ssl.key.password")):
-            raise ValueError("put secrets in sasl_password, not in options (options are logged)")
-        return self
 
 
 class NatsJetStreamSource(_Source):
