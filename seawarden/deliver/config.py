@@ -100,6 +100,13 @@ class KafkaClientSettings(BaseModel):
     )
     sasl_password: SecretStr | None = Field(None, description="Sent as sasl.password; kept out of logs.")
 
+    def client_options(self) -> dict[str, str]:
+        """``options`` plus the SASL password: what goes to librdkafka (never to a log)."""
+        out = dict(self.options)
+        if self.sasl_password is not None:
+            out["sasl.password"] = self.sasl_password.get_secret_value()
+        return out
+
     @model_validator(mode="after")
     def _no_secret_in_options(self) -> Self:
         if any(k in self.options for k in ("sasl.password", "ssl.key.password")):

@@ -61,9 +61,7 @@ class KafkaChannel:
             "linger.ms": 5,
             "message.timeout.ms": int(cfg.timeout_s * 1000),
         }
-        settings.update(cfg.options)
-        if cfg.sasl_password is not None:
-            settings["sasl.password"] = cfg.sasl_password.get_secret_value()
+        settings.update(cfg.client_options())
         return settings
 
     def _ready(self) -> Any:

@@ -59,9 +59,7 @@ def build_kafka_source(config: KafkaSource, queue_size: int) -> BusLineSource:
     """Kafka consumer source (confluent-kafka imported here: it is an optional extra)."""
     from seawarden.sources.bus_kafka import KafkaLineSource
 
-    options = dict(config.options)
-    if config.sasl_password is not None:
-        options["sasl.password"] = config.sasl_password.get_secret_value()
+    options = config.client_options()
     return KafkaLineSource(
         config.bootstrap_servers,
         config.topic,
