@@ -197,8 +197,17 @@ async def test_source_rides_out_a_server_restart(tmp_path):
             await js.publish(f"ais.raw.{i % 7}", f"line-{i}".encode())
         await nc.close()
 
+        # A fetch answered just as the server stops never reaches us; JetStream redelivers those
+        # records after ack_wait, so a short ack_wait keeps the test short (the default is 60 s).
         source = JetStreamLineSource(
-            [server.url], "AIS", "ais.raw", "svc", queue_size=20, batch=10, initial_backoff_s=0.2
+            [server.url],
+            "AIS",
+            "ais.raw",
+            "svc",
+            queue_size=20,
+            batch=10,
+            initial_backoff_s=0.2,
+            ack_wait_s=2.0,
         )
         source.start()
         got: list[str] = []
@@ -214,7 +223,7 @@ async def test_source_rides_out_a_server_restart(tmp_path):
                     return
 
         try:
-            await asyncio.wait_for(run(), 20)
+            await asyncio.wait_for(run(), 40)
         finally:
             await source.stop(drain_timeout_s=0.5)
         assert sorted(set(got)) == sorted(f"line-{i}" for i in range(300))  # nothing lost
