@@ -1,8 +1,8 @@
-"""Decode and replay throughput on a generated multi-million-message feed, against pyais, in one run.
+"""Decode-only throughput on a generated multi-million-message feed, against pyais, in one run.
 
-Run: ``python -m benchmarks.decode_bench [--messages 2000000] [--seed 42] [--quick] [--decode-only]``
-(also ``python -m benchmarks``, ``seawarden bench``). ``run_decode`` (the decode part alone) and
-``run`` return the report lines.
+Run: ``python -m benchmarks.decode_bench [--messages 2000000] [--seed 42] [--quick]``; it is also the
+first part of ``python -m benchmarks`` (``seawarden bench``), whose second part measures the full
+replay (:mod:`benchmarks.replay_bench`). ``run_decode`` and ``run`` return the report lines.
 
 Measured, in this order (feeds from :mod:`benchmarks.feed`, seeded and cached):
 
@@ -15,10 +15,9 @@ Measured, in this order (feeds from :mod:`benchmarks.feed`, seeded and cached):
    (what ``read_messages`` and the replay pay).
 4. The same on a positions-only feed (types 1/2/3/18; the issue's "position-report-heavy"
    case), its ratio against pyais on that same feed.
-5. Unless ``--decode-only``: full replay, ``Pipeline.process`` over the fast decoder's messages.
 
-pyais, the reference decoder and the replay are slow per message, so they run on the first
-``--baseline-messages`` / ``--replay-messages`` lines (stated in the output); throughputs
+pyais and the reference decoder are slow per message, so they run on the first
+``--baseline-messages`` lines (stated in the output); throughputs
 (messages per second) are compared, by wall clock and by this process' CPU time (steadier when
 other work shares the machine). The fast decoder to columns takes the best of three runs; the
 slow baselines and the Message-building runs take one (long) run. Peak memory: tracemalloc peak
@@ -37,11 +36,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a checkout
 
-from benchmarks.feed import feed_path
+from benchmarks.feed import Report, feed_and_head, feed_path
 from seawarden.decode import Decoder
 from seawarden.decode.fast import FastDecoder
 
-QUICK = {"messages": 5_000, "baseline_messages": 1_000, "replay_messages": 500}
+QUICK = {"messages": 5_000, "baseline_messages": 1_000}
 
 
 @dataclass
@@ -77,18 +76,6 @@ def _timed(fn: Callable[[], int], repeats: int = 1) -> tuple[int, float, float]:
         best_wall = min(best_wall, time.perf_counter() - wall)
         best_cpu = min(best_cpu, time.process_time() - cpu)
     return count, best_wall, best_cpu
-
-
-def _head_lines(data: bytes, lines: int) -> bytes:
-    """The first ``lines`` lines, extended to keep a two-part message whole."""
-    end = 0
-    for _ in range(lines):
-        end = data.find(b"\n", end) + 1
-        if end == 0:
-            return data
-    while data[end:].startswith(b"\\") and b",2,2," in data[end : data.find(b"\n", end)]:
-        end = data.find(b"\n", end) + 1
-    return data[:end]
 
 
 def pyais_decode(path: Path) -> int:
@@ -167,20 +154,10 @@ def run_decode(
     messages: int, seed: int, baseline_messages: int, cache: Path | None, repeats: int = 3
 ) -> list[str]:
     """Decode-only throughput against pyais on a mixed and a positions-only feed; returns report lines."""
-    out: list[str] = []
-
-    def say(text: str) -> None:
-        out.append(text)
-        print(text, flush=True)
-
-    start = time.perf_counter()
-    path = feed_path(messages, seed, cache)
-    say(f"feed: {path} ({path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - start:.1f} s)")
-    data = path.read_bytes()
+    out = Report()
+    say = out.say
+    _path, data, head, head_path = feed_and_head(messages, seed, cache, baseline_messages, out)
     lines = data.count(b"\n")
-    head = _head_lines(data, min(baseline_messages, lines))
-    head_path = path.with_name(path.stem + f"-head{baseline_messages}.nmea")
-    head_path.write_bytes(head)
     head_lines = head.count(b"\n")
     positions = feed_path(min(baseline_messages, messages), seed, cache, mix="positions")
     positions_data = positions.read_bytes()
@@ -261,32 +238,9 @@ def run_decode(
     return out
 
 
-def run_replay(data: bytes, replay_messages: int) -> list[str]:
-    """Full replay (Pipeline) throughput over the fast decoder's messages; returns report lines."""
-    replay_data = _head_lines(data, min(replay_messages, data.count(b"\n")))
-    count, seconds, alerts, setup = replay(replay_data)
-    replay_lines = replay_data.count(b"\n")
-    line = (
-        f"SeaWarden full replay (decode excluded): {count:,} messages in {seconds:.3f} s = "
-        f"{count / seconds:,.0f} msg/s ({replay_lines:,} lines, {alerts} alerts, "
-        f"setup {setup:.1f} s not counted)"
-    )
-    print(line, flush=True)
-    return [line]
-
-
-def run(
-    messages: int,
-    seed: int,
-    baseline_messages: int,
-    replay_messages: int,
-    cache: Path | None,
-    decode_only: bool = False,
-) -> list[str]:
-    """Run every measurement; returns the report lines (also printed as they come)."""
+def run(messages: int, seed: int, baseline_messages: int, cache: Path | None) -> list[str]:
+    """The decode measurements and this process' peak RSS; returns the report lines."""
     out = run_decode(messages, seed, baseline_messages, cache)
-    if not decode_only:
-        out += run_replay(feed_path(messages, seed, cache).read_bytes(), replay_messages)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out.append(f"peak RSS of this process: {rss / 1024:,.0f} MB")
     print(out[-1], flush=True)
@@ -294,27 +248,20 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> list[str]:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.decode_bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--messages", type=int, default=2_000_000, help="feed size (default 2,000,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--baseline-messages", type=int, default=200_000, help="slice for pyais / reference")
-    parser.add_argument("--replay-messages", type=int, default=100_000, help="slice for the full replay")
     parser.add_argument("--quick", action="store_true", help="small sizes, for CI smoke tests")
     parser.add_argument("--cache-dir", type=Path, default=None, help="where generated feeds are kept")
-    parser.add_argument("--decode-only", action="store_true", help="skip the full-replay measurement")
     args = parser.parse_args(argv)
     if args.quick:
         for name, value in QUICK.items():
             setattr(args, name, value)
-    return run(
-        args.messages,
-        args.seed,
-        args.baseline_messages,
-        args.replay_messages,
-        args.cache_dir,
-        args.decode_only,
-    )
+    return run(args.messages, args.seed, args.baseline_messages, args.cache_dir)
 
 
-if __name__ == "__main__":  # python -m benchmarks.decode_bench [--decode-only]
+if __name__ == "__main__":  # python -m benchmarks.decode_bench
     main()

@@ -13,6 +13,7 @@ tracker and detectors see plausible tracks.
 """
 
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -348,3 +349,43 @@ def feed_path(messages: int, seed: int = 42, directory: Path | None = None, mix:
         tmp.write_bytes(generate(messages, seed, mix))
         tmp.replace(path)  # atomic: a killed run never leaves a truncated cache file
     return path
+
+
+class Report(list[str]):
+    """Report lines that are also printed as they come (a long benchmark shows progress)."""
+
+    def say(self, text: str) -> None:
+        self.append(text)
+        print(text, flush=True)
+
+
+def head_lines(data: bytes, lines: int) -> bytes:
+    """The first ``lines`` lines, extended to keep a two-part message whole."""
+    end = 0
+    for _ in range(lines):
+        end = data.find(b"\n", end) + 1
+        if end == 0:
+            return data
+    while data[end:].startswith(b"\\") and b",2,2," in data[end : data.find(b"\n", end)]:
+        end = data.find(b"\n", end) + 1
+    return data[:end]
+
+
+def feed_and_head(
+    messages: int, seed: int, cache: Path | None, head: int, report: Report
+) -> tuple[Path, bytes, bytes, Path]:
+    """(feed path, feed bytes, its first ``head`` lines, a file holding them), reported as it goes.
+
+    The slow baselines (pyais, the reference decoder, the replay) run on the head; the file is
+    for pyais, which reads paths.
+    """
+    start = time.perf_counter()
+    path = feed_path(messages, seed, cache)
+    report.say(
+        f"feed: {path} ({path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - start:.1f} s)"
+    )
+    data = path.read_bytes()
+    first = head_lines(data, min(head, data.count(b"\n")))
+    head_path = path.with_name(path.stem + f"-head{head}.nmea")
+    head_path.write_bytes(first)
+    return path, data, first, head_path

@@ -35,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a checkout
 
-from benchmarks.decode_bench import Figure, _head_lines, pyais_decode
-from benchmarks.feed import feed_path
+from benchmarks.decode_bench import Figure, pyais_decode
+from benchmarks.feed import Report, feed_and_head
 from seawarden.decode import Decoder
 from seawarden.decode.fast import FastDecoder
 from seawarden.pipeline import Pipeline
@@ -95,21 +95,11 @@ def pipeline_only(messages: list[Message], pipeline: Pipeline) -> tuple[int, int
 
 def run(messages: int, seed: int, replay_messages: int, cache: Path | None = None) -> list[str]:
     """Run every measurement; returns the report lines (also printed as they come)."""
-    out: list[str] = []
-
-    def say(text: str) -> None:
-        out.append(text)
-        print(text, flush=True)
-
-    start = time.perf_counter()
-    path = feed_path(messages, seed, cache)
-    say(f"feed: {path} ({path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - start:.1f} s)")
-    data = path.read_bytes()
+    out = Report()
+    say = out.say
+    _path, data, head, head_path = feed_and_head(messages, seed, cache, replay_messages, out)
     lines = data.count(b"\n")
-    head = _head_lines(data, min(replay_messages, lines))
     del data
-    head_path = path.with_name(path.stem + f"-head{replay_messages}.nmea")
-    head_path.write_bytes(head)
     head_lines = head.count(b"\n")
     say(f"{lines:,} lines in the feed; every figure below on the same first {head_lines:,} lines")
 

@@ -3,12 +3,12 @@
 import typer
 from typer.testing import CliRunner
 
-from benchmarks.decode_bench import main
+from benchmarks.all import main
 from seawarden.cli import bench
 
 
 def test_quick_run_reports_every_figure(tmp_path):
-    report = "\n".join(main(["--quick", "--cache-dir", str(tmp_path)]))
+    report = "\n".join(main(["--quick", "--no-live", "--cache-dir", str(tmp_path)]))
     for label in (
         "pyais",
         "reference Decoder",
