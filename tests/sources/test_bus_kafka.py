@@ -13,6 +13,7 @@ import pytest
 
 from seawarden.sources import open_lines
 from seawarden.sources.bus import RecordBatcher
+from tests.sources.bus_helpers import collect, wait_full
 
 kafka = pytest.importorskip("confluent_kafka", reason="the kafka extra is not installed")
 
@@ -83,30 +84,6 @@ def test_feeder_keys_by_mmsi_one_partition_per_vessel_in_order(bootstrap):
     assert "\n".join(TYPE5).encode() in sent["369190000"]  # the multipart message is one record
 
 
-async def wait_full(source, timeout_s: float = 15.0) -> None:
-    async def full() -> None:
-        while source.room() > 0 or source.pauses == 0:
-            await asyncio.sleep(0.02)
-        await asyncio.sleep(0.3)  # and it stays full: no more records are taken
-
-    await asyncio.wait_for(full(), timeout_s)
-    assert source.room() == 0 and source.records_received == source.queue.maxsize
-
-
-async def collect(source: KafkaLineSource, n: int, timeout_s: float = 20.0) -> list[str]:
-    got: list[str] = []
-
-    async def run() -> None:
-        async for line, origin in source:
-            assert origin == source.name
-            got.append(line)
-            if len(got) == n:
-                return  # leaves the last line handed out but not confirmed
-
-    await asyncio.wait_for(run(), timeout_s)
-    return got
-
-
 def produce(bootstrap: str, topic: str, values: list[bytes | None], keys: int = 7) -> None:
     producer = kafka.Producer({"bootstrap.servers": bootstrap, "partitioner": "murmur2_random"})
     for i, value in enumerate(values):
@@ -135,7 +112,9 @@ async def test_source_counts_bad_records_and_resumes_without_loss_or_duplicates(
     try:
         await wait_full(first)  # nobody reads yet: the source stops fetching, nothing is lost
         assert first._paused
-        got1 = await collect(first, 120)  # a consumer that stops mid-stream (a crash of its loop)
+        got1 = await collect(
+            first, 120, timeout_s=20.0
+        )  # a consumer that stops mid-stream (a crash of its loop)
     finally:
         await first.stop(drain_timeout_s=0.5)
     assert first.commits >= 1
@@ -144,7 +123,7 @@ async def test_source_counts_bad_records_and_resumes_without_loss_or_duplicates(
     second = source()
     second.start()
     try:
-        got2 = await collect(second, 300 - len(confirmed))
+        got2 = await collect(second, 300 - len(confirmed), timeout_s=20.0)
     finally:
         await second.stop(drain_timeout_s=0.5)
     assert sorted(confirmed + got2) == sorted(v.decode() for v in good)  # nothing lost, none twice

@@ -16,8 +16,9 @@ import pytest
 
 from seawarden.sources import open_lines
 from seawarden.sources.bus import RecordBatcher
-from seawarden.sources.bus_nats import KEY_HEADER, JetStreamLineSource, NatsFeeder
+from seawarden.sources.bus_nats import KEY_HEADER, JetStreamLineSource
 from tests.deliver.conftest import NATS_ADDR, require_service
+from tests.sources.bus_helpers import collect, publish_to_jetstream, wait_full
 
 pytestmark = pytest.mark.anyio
 URL = f"nats://{NATS_ADDR[0]}:{NATS_ADDR[1]}"
@@ -49,14 +50,7 @@ async def stream():
 async def test_feeder_publishes_one_record_per_message_on_mmsi_subjects(stream):
     name, subject = stream
     records = list(RecordBatcher().records([*open_lines(str(KYSTVERKET)), *TYPE5]))
-    feeder = NatsFeeder(URL, name, subject)
-    await feeder.connect()
-    try:
-        for record in records:
-            await feeder.publish(record)
-        assert await feeder.flush(10) == 0
-    finally:
-        await feeder.close()
+    feeder = await publish_to_jetstream(URL, name, subject, records)
     assert (feeder.delivered, feeder.failed) == (len(records), 0)
 
     nc = await nats.connect(URL, connect_timeout=3, allow_reconnect=False)
@@ -82,30 +76,6 @@ async def test_feeder_publishes_one_record_per_message_on_mmsi_subjects(stream):
     assert "\n".join(TYPE5).encode() in seen["369190000"]
 
 
-async def wait_full(source, timeout_s: float = 15.0) -> None:
-    async def full() -> None:
-        while source.room() > 0 or source.pauses == 0:
-            await asyncio.sleep(0.02)
-        await asyncio.sleep(0.3)  # and it stays full: no more records are taken
-
-    await asyncio.wait_for(full(), timeout_s)
-    assert source.room() == 0 and source.records_received == source.queue.maxsize
-
-
-async def collect(source: JetStreamLineSource, n: int, timeout_s: float = 10.0) -> list[str]:
-    got: list[str] = []
-
-    async def run() -> None:
-        async for line, origin in source:
-            assert origin == source.name
-            got.append(line)
-            if len(got) == n:
-                return  # the last line is handed out but never confirmed
-
-    await asyncio.wait_for(run(), timeout_s)
-    return got
-
-
 async def test_source_counts_bad_records_and_resumes_without_loss_or_duplicates(stream):
     name, subject = stream
     nc = await nats.connect(URL, connect_timeout=3, allow_reconnect=False)
@@ -129,7 +99,7 @@ async def test_source_counts_bad_records_and_resumes_without_loss_or_duplicates(
     first.start()
     try:
         await wait_full(first)  # nobody reads yet: the source stops fetching, nothing is lost
-        got1 = await collect(first, 120)
+        got1 = await collect(first, 120, timeout_s=10.0)
     finally:
         await first.stop(drain_timeout_s=0.5)  # nobody drains: queued records are nak'ed, not lost
     confirmed = got1[:-1]
@@ -137,7 +107,7 @@ async def test_source_counts_bad_records_and_resumes_without_loss_or_duplicates(
     second = source()
     second.start()
     try:
-        got2 = await collect(second, 300 - len(confirmed))
+        got2 = await collect(second, 300 - len(confirmed), timeout_s=10.0)
         await asyncio.sleep(0.3)
         extra = second.queue.qsize()
     finally:

@@ -12,10 +12,10 @@ from seawarden.config import Settings
 from seawarden.service import Runtime, ServeSettings
 from seawarden.sources import open_lines
 from seawarden.sources.bus import RecordBatcher
-from seawarden.sources.bus_nats import NatsFeeder
 from seawarden.store import open_store
 from tests.deliver.conftest import NATS_ADDR, require_service
 from tests.service.peers import SCENARIO
+from tests.sources.bus_helpers import publish_to_jetstream
 
 kafka = pytest.importorskip("confluent_kafka", reason="the kafka extra is not installed")
 URL = f"nats://{NATS_ADDR[0]}:{NATS_ADDR[1]}"
@@ -24,14 +24,7 @@ EAGLE_S = 518100274  # the scenario's vessel that drags its anchor
 
 async def feed(stream: str, subject: str) -> int:
     records = list(RecordBatcher().records(open_lines(str(SCENARIO))))
-    feeder = NatsFeeder(URL, stream, subject)
-    await feeder.connect()
-    try:
-        for record in records:
-            await feeder.publish(record)
-        assert await feeder.flush(10) == 0
-    finally:
-        await feeder.close()
+    await publish_to_jetstream(URL, stream, subject, records)
     return sum(len(r.lines) for r in records)
 
 
