@@ -97,16 +97,10 @@ class Pipeline:
             self._seen.add(mmsi)
             stats.vessels_seen += 1
         t = msg.timestamp
-        previous_now = self.now
-        if previous_now is None or t > previous_now:
-            alerts = self.advance(t)
-            now = t
-        else:  # time did not move: no clock mark can be due (advance would return at once)
-            alerts = []
-            now = previous_now
+        alerts = self.advance(t)  # a no-op unless event time moved on
         if stats.first_time is None:
             stats.first_time = t
-        stats.last_time = now
+        stats.last_time = self.now
 
         known = self.tracker.get(mmsi)
         if known is not None and t > known.last_seen:
