@@ -89,8 +89,6 @@ class Assessor:
         self.detectors: list[Detector] = [
             DETECTOR_CLASSES[key](getattr(self.config, key)) for key in self.config.enabled
         ]
-        self._checks: list[tuple[Detector, Any, bool]] = []
-        self._checks_of: tuple[int, int] = (0, -1)  # (id, length) of the detector list they mirror
         self.risk = RiskModel(self.config.risk)
         self.monitor = Monitor(self.config.monitoring)
         self.stats = AssessStats()
@@ -233,17 +231,11 @@ class Assessor:
         events: list[Event] = []
         env = self.env
         no_fix = s.fix is None
-        detectors = self.detectors
-        if self._checks_of != (id(detectors), len(detectors)):
-            # (detector, bound check, needs a fix) resolved once, not per message; rebuilt when a
-            # caller (a test, a plugin) adds or removes detectors.
-            self._checks = [(d, d.check, getattr(d, "needs_fix", True)) for d in detectors]
-            self._checks_of = (id(detectors), len(detectors))
-        for detector, check, needs_fix in self._checks:
-            if no_fix and needs_fix:
+        for detector in self.detectors:
+            if no_fix and getattr(detector, "needs_fix", True):
                 continue
             try:
-                found = check(s, env)
+                found = detector.check(s, env)
             except Exception:
                 self._failed(detector, "check")
                 continue
