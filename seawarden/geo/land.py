@@ -43,9 +43,9 @@ class LandMask:
         self._cells: dict[tuple[int, int], int] = {}
         self._fine_cells: dict[tuple[int, int], int] = {}
 
-    def _classify(self, key: tuple[int, int], grid: CellIndex | None = None) -> int:
-        """All water, all land (by more than the margin) or near the coast: one cell of ``grid``."""
-        grid = grid or self.grid
+    def _classify(self, grid: CellIndex, cells: dict[tuple[int, int], int], key: tuple[int, int]) -> int:
+        """All water, all land (by more than the margin) or near the coast: one cell of ``grid``,
+        remembered in ``cells``."""
         cell = grid.cell_box(key)
         south, north = cell.bounds[1], cell.bounds[3]
         kx, ky = metres_per_degree(max(abs(south), abs(north)))
@@ -56,10 +56,7 @@ class LandMask:
         else:
             centre = cell.centroid
             state = _LAND if shapely.contains_xy(self.land, centre.x, centre.y) else _WATER
-        if grid is self.grid:
-            self._cells[key] = state
-        else:
-            self._fine_cells[key] = state
+        cells[key] = state
         return state
 
     def is_land(self, lat: float, lon: float) -> bool:
@@ -69,19 +66,13 @@ class LandMask:
         west, south, east, north = self.bounds
         if not (west <= lon <= east and south <= lat <= north):
             return False
-        key = self.grid.key(lat, lon)
-        state = self._cells.get(key)
-        if state is None:
-            state = self._classify(key)
-        if state != _COAST:
-            return state == _LAND
-        fine = self.fine
-        key = (math.floor(lat / fine.cell_deg), math.floor(lon / fine.cell_deg))
-        state = self._fine_cells.get(key)
-        if state is None:
-            state = self._classify(key, fine)
-        if state != _COAST:
-            return state == _LAND
+        for grid, cells in ((self.grid, self._cells), (self.fine, self._fine_cells)):
+            key = grid.key(lat, lon)
+            state = cells.get(key)
+            if state is None:
+                state = self._classify(grid, cells, key)
+            if state != _COAST:
+                return state == _LAND
         if not shapely.contains_xy(self.land, lon, lat):
             return False
         return not self.coast.nearest_per_owner(lat, lon, self.margin_m)
