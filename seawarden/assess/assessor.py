@@ -32,7 +32,13 @@ from seawarden.assess.detectors.spoofing import SpoofingDetector
 from seawarden.assess.detectors.traffic import TrafficAnomalyDetector
 from seawarden.assess.detectors.watch import WatchlistDetector
 from seawarden.assess.monitoring import ATTENTION_STATES, Monitor, MonitoringState, state_of
-from seawarden.assess.risk import EVIDENCE_SCRATCH, RISK_SCRATCH, RU_PORT_SCRATCH, RiskModel
+from seawarden.assess.risk import (
+    ASSET_FREE_SCRATCH,
+    EVIDENCE_SCRATCH,
+    RISK_SCRATCH,
+    RU_PORT_SCRATCH,
+    RiskModel,
+)
 from seawarden.types import AlertKind, Event
 
 if TYPE_CHECKING:
@@ -56,7 +62,6 @@ DETECTOR_CLASSES: dict[str, type] = {
 }
 WATCH_SCRATCH = "watchlist"  # (identity key hash, WatchlistMatch | None), per vessel
 PORT_SCRATCH = "port"  # (time sampled, Port | None), per vessel
-FREE_SCRATCH = "asset_free"  # (lat, lon, metres around it with no asset within the radius)
 RUSSIA = frozenset({"RU", "RUS", "RUSSIA", "RUSSIAN FEDERATION"})
 _ERRORS_LOGGED_IN_FULL = 10
 
@@ -278,16 +283,16 @@ class Assessor:
         from every asset, so they are re-probed every few tens of minutes instead of every report.
         """
         radius = self.config.asset_radius_m
-        free = state.scratch.get(FREE_SCRATCH)
+        free = state.scratch.get(ASSET_FREE_SCRATCH)
         if free is not None and haversine_m(free[0], free[1], fix.lat, fix.lon) < free[2]:
             return []
         probe = max(radius, self.config.asset_probe_m)
         hits = self.geo.assets_within(fix.lat, fix.lon, probe)
         margin = (hits[0].distance_m if hits else probe) - radius
         if margin > 0:
-            state.scratch[FREE_SCRATCH] = (fix.lat, fix.lon, margin)
+            state.scratch[ASSET_FREE_SCRATCH] = (fix.lat, fix.lon, margin)
         else:
-            state.scratch.pop(FREE_SCRATCH, None)
+            state.scratch.pop(ASSET_FREE_SCRATCH, None)
         return [hit for hit in hits if hit.distance_m <= radius]
 
     def _crossings(self, update: "TrackUpdate", fix: "Fix", near: list["AssetHit"]) -> list["AssetHit"]:

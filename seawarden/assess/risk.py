@@ -55,7 +55,7 @@ RISK_SCRATCH = "risk"  # state.scratch key of the latest RiskAssessment (read by
 EVIDENCE_SCRATCH = "risk_evidence"  # kind -> (raw points at event time, event time, label)
 RU_PORT_SCRATCH = "ru_port"  # (port id, port name, last time seen inside) written by the Assessor
 DRAUGHT_SCRATCH = "draught_change"  # dict written by the identity detector
-ASSET_FREE_SCRATCH = "asset_free"  # set by the Assessor while no asset is within its radius
+ASSET_FREE_SCRATCH = "asset_free"  # (lat, lon, metres around it with no asset within the radius)
 NORMALCY_SCRATCH = "risk_normalcy"  # (surprise -log10 p, event time) of the strongest traffic anomaly
 
 log = logging.getLogger(__name__)
@@ -306,9 +306,7 @@ class RiskModel:
     # -- assessment -----------------------------------------------------------------------------
     def assess(self, state: "VesselState", now: float, watch: Any = None) -> RiskAssessment:
         """Risk of ``state`` at event time ``now``; ``watch`` is its WatchlistMatch, if any."""
-        cap = self.config.max_factor_points
-        behaviour = [(f, min(p, cap), d) for f, p, d in self._behaviour(state, now)]
-        raw = [(f, min(p, cap), d) for f, p, d in self._prior(state, now, watch) if p > 0.0] + behaviour
+        raw, behaviour = self._raw_points(state, now, watch)
         risk = combine([p for _, p, _ in raw])
         total = sum(p for _, p, _ in raw)
         contributions = [
@@ -331,10 +329,16 @@ class RiskModel:
 
     def features(self, state: "VesselState", now: float, watch: Any = None) -> dict[str, float]:
         """The learned model's sparse input for ``state`` at ``now`` (see :mod:`seawarden.model.fusion`)."""
+        return self._features(state, now, self._raw_points(state, now, watch)[0])
+
+    def _raw_points(
+        self, state: "VesselState", now: float, watch: Any
+    ) -> tuple[list[tuple[str, float, dict[str, Any]]], list[tuple[str, float, dict[str, Any]]]]:
+        """(every factor's capped raw points, prior first; the behaviour factors alone)."""
         cap = self.config.max_factor_points
-        raw = [(f, min(p, cap), d) for f, p, d in self._prior(state, now, watch) if p > 0.0]
-        raw += [(f, min(p, cap), d) for f, p, d in self._behaviour(state, now)]
-        return self._features(state, now, raw)
+        behaviour = [(f, min(p, cap), d) for f, p, d in self._behaviour(state, now)]
+        prior = [(f, min(p, cap), d) for f, p, d in self._prior(state, now, watch) if p > 0.0]
+        return prior + behaviour, behaviour
 
     def _features(
         self, state: "VesselState", now: float, raw: list[tuple[str, float, dict[str, Any]]]

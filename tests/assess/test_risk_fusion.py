@@ -122,10 +122,19 @@ def test_traffic_anomaly_p_value_becomes_the_surprise_feature() -> None:
     assert model.features(state, T0)["normalcy_surprise"] == pytest.approx(0.5)
 
 
-def test_the_assessor_scratch_key_is_the_one_the_features_read() -> None:
-    from seawarden.assess.assessor import FREE_SCRATCH
+@pytest.mark.parametrize("far", [True, False])
+def test_near_asset_follows_what_the_assessor_found(far: bool) -> None:
+    from seawarden.pipeline import Pipeline
 
-    assert FREE_SCRATCH == ASSET_FREE_SCRATCH
+    pipeline = Pipeline()
+    if far:  # the Norwegian Sea, nowhere near a bundled cable or pipeline
+        lat, lon = 64.0, 2.0
+    else:  # on Estlink 1
+        lon, lat = pipeline.geo.assets[0].geometry.coords[len(pipeline.geo.assets[0].geometry.coords) // 2]
+    pipeline.process(Message(msg_type=1, mmsi=230123456, timestamp=T0, lat=lat, lon=lon, sog=8.0, cog=90.0))
+    state = pipeline.tracker.get(230123456)
+    features = pipeline.assessor.risk.features(state, T0)
+    assert ("near_asset" in features) is not far
 
 
 def test_an_observer_sees_every_assessment_with_its_features() -> None:
