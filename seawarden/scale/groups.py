@@ -30,13 +30,14 @@ from typing import Any
 from seawarden.assess.detectors.kinematics import is_vessel_mmsi
 from seawarden.config import Settings
 from seawarden.geo import GeoContext
+from seawarden.geodesy import EARTH_RADIUS_M
 from seawarden.pipeline import HOUSEKEEPING_INTERVAL_S
 from seawarden.track import Tracker
 
 #: Slack on speed thresholds: the tracker stores SOG rounded to 0.1 kn.
 SOG_SLACK_KN = 0.1
-#: Earth radius of the 3-D cell grid (any value works: chord distance <= great-circle distance).
-EARTH_R_M = 6_371_008.8
+#: Earth radius of the 3-D cell grid: the geodesy module's (chord distance <= great-circle distance).
+EARTH_R_M = EARTH_RADIUS_M
 
 
 @dataclass(frozen=True, slots=True)
