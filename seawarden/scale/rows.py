@@ -141,11 +141,6 @@ ALERT_SCHEMA = pa.schema([(name, arrow) for name, arrow, _ in ALERT_COLUMNS])
 ALERT_DDL = ", ".join(f"`{name}` {sql}" for name, _, sql in ALERT_COLUMNS)
 
 
-def alert_record(alert: Alert) -> str:
-    """The alert-record JSON line, byte for byte as ``seawarden replay --alerts`` writes it."""
-    return json.dumps(alert.to_dict(), ensure_ascii=False)
-
-
 def alert_to_row(alert: Alert, group: int, emit_idx: int) -> dict[str, Any]:
     record = alert.to_dict()
     return {
