@@ -22,3 +22,10 @@ class DecodeConfig(BaseModel):
         10_000, ge=1, description="Incomplete multipart groups kept at once; the oldest is rejected beyond."
     )
     keep_raw: bool = Field(False, description="Keep the source sentence(s) in Message.raw as evidence.")
+    fast: bool = Field(
+        True,
+        description=(
+            "Decode bursts of live lines with the vectorised fast path (the same messages as the "
+            "line-by-line reference decoder, several times faster); false: line by line only."
+        ),
+    )

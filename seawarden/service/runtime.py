@@ -143,6 +143,7 @@ class Runtime:
             self.metrics,
             self.work,
             WatchlistReload(self._watchlist_revision, self._load_watchlist, self._watchlist_replaced),
+            fast_decode=self.settings.decode.fast,
         )
         self.worker.start()
         self._delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
