@@ -1,10 +1,12 @@
 """The running pipeline's current picture for the map and vessel dossiers (the API's ``LiveView``).
 
 Threading rule: the pipeline thread mutates the Tracker; the API reads from the event loop. The
-pipeline worker holds :attr:`TrackerLiveView.lock` while it processes a message and, under the same
-lock, refreshes a small summary dict of each vessel it touched. Readers copy that dict under the lock
-(microseconds) and never iterate the Tracker's live dict from another thread; a dossier is built
-under the lock for one vessel only.
+pipeline worker holds :attr:`TrackerLiveView.lock` while it processes a batch and, under the same
+lock, notes each vessel it touched. The small summary dict of a touched vessel is built when somebody
+reads (the WebSocket publisher once a second, the map's list), under the lock, from the vessel's
+state after the last batch: a vessel heard ten times between two reads is summarised once, not ten
+times, which matters at thousands of messages a second. Readers never iterate the Tracker's live
+dict from another thread; a dossier is built under the lock for one vessel only.
 """
 
 import threading
@@ -99,26 +101,35 @@ class TrackerLiveView:
         self.tracker = tracker
         self.lock = lock or threading.RLock()
         self._summaries: dict[int, dict[str, Any]] = {}
+        self._stale: dict[int, VesselState] = {}  # touched since their summary was last built
         self._dirty: set[int] = set()  # changed since the last take_changed (WebSocket)
         self._unsaved: set[int] = set()  # messaged since the last take_unsaved (store snapshot)
 
     # -- written by the pipeline thread (caller holds ``lock``) ---------------------------------------
 
     def touched(self, state: VesselState) -> None:
-        """Refresh one vessel's summary after a message; call with ``lock`` held."""
+        """Note a vessel changed by a message (its summary is rebuilt on the next read); hold ``lock``."""
         self._unsaved.add(state.mmsi)
-        summary = vessel_summary(state)
-        if self._summaries.get(state.mmsi) != summary:
-            self._summaries[state.mmsi] = summary
-            self._dirty.add(state.mmsi)
+        self._stale[state.mmsi] = state
 
     def forget_missing(self) -> None:
         """Drop summaries of vessels the Tracker expired; call with ``lock`` held."""
+        self._refresh()
         gone = [m for m in self._summaries if self.tracker.get(m) is None]
         for mmsi in gone:
             del self._summaries[mmsi]
             self._dirty.discard(mmsi)
             self._unsaved.discard(mmsi)
+
+    def _refresh(self) -> None:
+        """Summaries of the vessels touched since the last read; call with ``lock`` held."""
+        summaries = self._summaries
+        for mmsi, state in self._stale.items():
+            summary = vessel_summary(state)
+            if summaries.get(mmsi) != summary:
+                summaries[mmsi] = summary
+                self._dirty.add(mmsi)
+        self._stale.clear()
 
     def take_unsaved(self) -> list[int]:
         """MMSIs messaged since the last call; call with ``lock`` held and snapshot them under it."""
@@ -131,12 +142,14 @@ class TrackerLiveView:
     def take_changed(self) -> list[dict[str, Any]]:
         """Summaries changed since the last call (for ``hub.publish_vessels``)."""
         with self.lock:
+            self._refresh()
             changed = [self._summaries[m] for m in self._dirty if m in self._summaries]
             self._dirty.clear()
         return changed
 
     def vessels(self) -> list[dict[str, Any]]:
         with self.lock:
+            self._refresh()
             return list(self._summaries.values())
 
     def vessel(self, mmsi: int) -> dict[str, Any] | None:
@@ -146,4 +159,5 @@ class TrackerLiveView:
 
     def __len__(self) -> int:
         with self.lock:
+            self._refresh()
             return len(self._summaries)
