@@ -7,9 +7,15 @@ and base stations) is in ``MIX``. Each line carries a Kystverket-style tag block
 ``\\s:<station>,c:<epoch>*hh\\`` so that replays have receive times.
 
 Speed: position reports (types 1/2/3/18, the bulk) are packed, armoured and checksummed with
-NumPy; the rest (types 5 two-part, 24, 4, 19, 27) come from a pool encoded once with pyais'
-encoder and are stamped with their tag block in Python. Vessels move on straight legs, so the
-tracker and detectors see plausible tracks.
+NumPy; static and voyage data (types 5 two-part, 24) come from a pool encoded once with pyais'
+encoder, and the rare types 19 and 27 are encoded with pyais one by one at the vessel's position
+of the moment; all are stamped with their tag block in Python. Vessels move on straight legs, so
+the tracker and detectors see plausible tracks.
+
+Like real traffic, each vessel carries one transponder class: class A vessels send types 1/2/3/5/27
+and class B vessels types 18/19/24, and a vessel's static data never changes. (Before format 3 any
+vessel sent any type and its type 19/27 reports sat at its starting point, so thousands of vessels
+"changed identity" and "jumped" every minute: a pathological feed, not a realistic one.)
 """
 
 import tempfile
@@ -20,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from pyais.encode import encode_dict
 
-FORMAT_VERSION = 2  # bump when the generator changes, so cached feeds are rebuilt
+FORMAT_VERSION = 3  # bump when the generator changes, so cached feeds are rebuilt
 T0 = 1_717_200_000  # 2024-06-01 00:00 UTC
 RATE_PER_S = 1500.0  # messages per second of a national coastal network (both seas)
 STATIONS = [f"{2570000 + 137 * i}" for i in range(24)]  # 7-character receiver ids, Kystverket style
@@ -41,6 +47,10 @@ POSITION_TYPES = (1, 2, 3, 18)
 VECTOR_TYPES = (*POSITION_TYPES, 4)  # generated with NumPy; the rest come from the pyais-encoded pool
 BASE_STATIONS = 40
 POOL_VESSELS = 4000  # vessels with static reports (encoding more with pyais would slow generation)
+CLASS_B_SHARE = 0.2  # vessels with a class B transponder (leisure craft, small fishing and work boats)
+CLASS_A_TYPES = (1, 2, 3, 5, 27)
+CLASS_B_TYPES = (18, 19, 24)
+STATIC_TYPES = (5, 24)  # from the pool of pyais-encoded reports
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class Fleet:
     sog: np.ndarray  # knots
     cog: np.ndarray  # degrees
     status: np.ndarray  # nav status (0 under way, 1 at anchor, 5 moored)
+    class_b: np.ndarray  # bool: the vessel's transponder is class B
 
     @classmethod
     def random(cls, rng: np.random.Generator, n: int) -> "Fleet":
@@ -66,6 +77,7 @@ class Fleet:
             sog=np.where(moving, rng.uniform(4.0, 18.0, n), rng.uniform(0.0, 0.4, n)),
             cog=rng.uniform(0.0, 360.0, n),
             status=np.where(moving, 0, rng.choice([1, 5], size=n)),
+            class_b=rng.random(n) < CLASS_B_SHARE,
         )
 
     def position(self, vessel: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,38 +188,65 @@ def _position_lines(payload: np.ndarray, channel: np.ndarray) -> np.ndarray:
 def _pool(rng: np.random.Generator, fleet: Fleet, size: int) -> dict[int, list[list[str]]]:
     """Static reports of the first ``size`` vessels, encoded once with pyais (vessel i: entry i).
 
-    Like real static and voyage data they repeat unchanged for a vessel through the feed.
+    Like real static and voyage data they repeat unchanged for a vessel through the feed: type 5
+    for class A vessels, the two parts of type 24 for class B vessels (an empty entry for the other
+    class, which never sends that type).
     """
     kw = {"talker_id": "AI", "sentence_type": "VDM"}
-    names = ["NORDIC STAR", "BALTIC TRADER", "SEA FALCON", "STENA FREIGHTER", "VIKING GRACE", "ATLANTIC"]
-    ports = ["GDANSK", "ROTTERDAM", "GOTHENBURG", "HELSINKI", "KIEL", "ST PETERSBURG", "AARHUS"]
-    pool: dict[int, list[list[str]]] = {5: [], 24: [], 19: [], 27: []}
+    pool: dict[int, list[list[str]]] = {5: [], 24: []}
     for i in range(size):
-        v = i
-        mmsi = int(fleet.mmsi[v])
-        name = f"{names[i % len(names)]} {i % 97}"
-        lat, lon = float(fleet.lat0[v]), float(fleet.lon0[v])
+        mmsi, name = int(fleet.mmsi[i]), _name(i)
+        if fleet.class_b[i]:
+            pool[5].append([])
+            pool[24].append([
+                *encode_dict({"type": 24, "mmsi": mmsi, "partno": 0, "shipname": name}, **kw),
+                *encode_dict({
+                    "type": 24, "mmsi": mmsi, "partno": 1, "ship_type": 37, "callsign": f"SB{i:04d}",
+                    "to_bow": 8, "to_stern": 4, "to_port": 2, "to_starboard": 2,
+                }, **kw),
+            ])  # fmt: skip
+            continue
+        pool[24].append([])
         pool[5].append(encode_dict({
-            "type": 5, "mmsi": mmsi, "imo": 9_000_000 + i, "callsign": f"OZ{i % 1000:03d}", "shipname": name,
+            "type": 5, "mmsi": mmsi, "imo": imo_number(900_000 + i), "callsign": f"OZ{i % 1000:03d}",
+            "shipname": name,
             "ship_type": int(rng.choice([30, 52, 60, 70, 80])), "to_bow": 80, "to_stern": 20, "to_port": 8,
-            "to_starboard": 8, "draught": 6.5, "destination": ports[i % len(ports)], "month": 6, "day": 3,
+            "to_starboard": 8, "draught": 6.5, "destination": PORTS[i % len(PORTS)], "month": 6, "day": 3,
             "hour": 12, "minute": 30, "epfd": 1,
         }, seq_id=i % 10, radio_channel="AB"[i % 2], **kw))  # fmt: skip
-        pool[24].append(encode_dict({"type": 24, "mmsi": mmsi, "partno": 0, "shipname": name}, **kw))
-        pool[24].append(encode_dict({
-            "type": 24, "mmsi": mmsi, "partno": 1, "ship_type": 37, "callsign": f"SB{i:04d}", "to_bow": 8,
-            "to_stern": 4, "to_port": 2, "to_starboard": 2,
-        }, **kw))  # fmt: skip
-        pool[19].append(encode_dict({
-            "type": 19, "mmsi": mmsi, "speed": 5.5, "lon": lon, "lat": lat, "course": 90.0, "heading": 91,
-            "second": 20, "shipname": name, "ship_type": 36, "to_bow": 10, "to_stern": 3, "to_port": 2,
-            "to_starboard": 2, "epfd": 1,
-        }, **kw))  # fmt: skip
-        pool[27].append(encode_dict({
-            "type": 27, "mmsi": mmsi, "lon": round(lon, 1), "lat": round(lat, 1), "speed": 12, "course": 45,
-            "status": 0,
-        }, **kw))  # fmt: skip
     return pool
+
+
+NAMES = ["NORDIC STAR", "BALTIC TRADER", "SEA FALCON", "STENA FREIGHTER", "VIKING GRACE", "ATLANTIC"]
+PORTS = ["GDANSK", "ROTTERDAM", "GOTHENBURG", "HELSINKI", "KIEL", "ST PETERSBURG", "AARHUS"]
+
+
+def imo_number(serial: int) -> int:
+    """A valid IMO number (its check digit) from a six-digit serial: real ships' IMOs pass the check."""
+    digits = [int(d) for d in f"{serial:06d}"]
+    return serial * 10 + sum(d * (7 - i) for i, d in enumerate(digits)) % 10
+
+
+def _name(vessel: int) -> str:
+    return f"{NAMES[vessel % len(NAMES)]} {vessel % 97}"
+
+
+def _now_report(fleet: Fleet, vessel: int, t: float, msg_type: int) -> list[str]:
+    """A type 19 (class B extended) or 27 (long range) report at the vessel's position at ``t``."""
+    lat, lon = (float(v[0]) for v in fleet.position(np.array([vessel]), np.array([t])))
+    sog, cog = round(float(fleet.sog[vessel]), 1), round(float(fleet.cog[vessel]), 1)
+    kw = {"talker_id": "AI", "sentence_type": "VDM"}
+    mmsi = int(fleet.mmsi[vessel])
+    if msg_type == 19:
+        return encode_dict({
+            "type": 19, "mmsi": mmsi, "speed": sog, "lon": lon, "lat": lat, "course": cog,
+            "heading": int(cog) % 360, "second": int(t) % 60, "shipname": _name(vessel), "ship_type": 37,
+            "to_bow": 8, "to_stern": 4, "to_port": 2, "to_starboard": 2, "epfd": 1,
+        }, **kw)  # fmt: skip
+    return encode_dict({
+        "type": 27, "mmsi": mmsi, "lon": lon, "lat": lat, "speed": min(62, round(sog)), "course": int(cog),
+        "status": int(fleet.status[vessel]),
+    }, **kw)  # fmt: skip
 
 
 def generate(messages: int, seed: int = 42, mix: str = "mixed") -> bytes:
@@ -218,7 +257,7 @@ def generate(messages: int, seed: int = 42, mix: str = "mixed") -> bytes:
     types = np.array(list(shares))
     msg_type = rng.choice(types, size=messages, p=np.array(list(shares.values())) / sum(shares.values()))
     t = np.floor(T0 + np.arange(messages) / RATE_PER_S)
-    vessel = rng.integers(len(fleet.mmsi), size=messages)
+    vessel = _senders(rng, fleet, msg_type)
     station = rng.integers(len(STATIONS), size=messages)
     tags = _tag_rows(station, t)
     lines: list[bytes | None] = [None] * messages
@@ -238,10 +277,28 @@ def generate(messages: int, seed: int = 42, mix: str = "mixed") -> bytes:
                 lines[row] = blob[j * width : (j + 1) * width]
     pool = _pool(rng, fleet, min(len(fleet.mmsi), POOL_VESSELS))
     for row in np.flatnonzero(~np.isin(msg_type, VECTOR_TYPES)).tolist():
-        group = pool[int(msg_type[row])][int(vessel[row]) % len(pool[int(msg_type[row])])]
+        kind, sender = int(msg_type[row]), int(vessel[row])
+        if kind in STATIC_TYPES:
+            group = pool[kind][sender]
+        else:
+            group = _now_report(fleet, sender, float(t[row]), kind)
         tag = tags[row].tobytes()
         lines[row] = b"".join(tag + s.encode() + b"\n" for s in group)
     return b"".join(lines)  # type: ignore[arg-type]
+
+
+def _senders(rng: np.random.Generator, fleet: Fleet, msg_type: np.ndarray) -> np.ndarray:
+    """The vessel sending each message: one of its transponder class, any vessel for type 4 rows
+    (ignored: base stations have their own identities), a pool vessel for static reports."""
+    vessel = rng.integers(len(fleet.mmsi), size=len(msg_type))
+    pooled = np.arange(len(fleet.mmsi)) < POOL_VESSELS
+    for types, wanted in ((CLASS_A_TYPES, False), (CLASS_B_TYPES, True)):
+        for static in (False, True):
+            candidates = np.flatnonzero((fleet.class_b == wanted) & (pooled if static else True))
+            rows = np.flatnonzero(np.isin(msg_type, types) & (np.isin(msg_type, STATIC_TYPES) == static))
+            if len(rows) and len(candidates):
+                vessel[rows] = candidates[rng.integers(len(candidates), size=len(rows))]
+    return vessel
 
 
 FAULTS = (

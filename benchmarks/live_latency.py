@@ -59,12 +59,6 @@ class SendReport:
     trigger_sent: dict[int, float] = field(default_factory=dict)  # trigger MMSI -> perf_counter
 
 
-def _imo(serial: int) -> int:
-    """A valid IMO number (check digit) from a six-digit serial."""
-    digits = [int(d) for d in f"{serial:06d}"]
-    return serial * 10 + sum(d * (7 - i) for i, d in enumerate(digits)) % 10
-
-
 def _tagged(sentences: list[str], t: int) -> list[bytes]:
     body = b"s:bench,c:%d" % t
     checksum = reduce(lambda a, b: a ^ b, body, 0)
@@ -93,8 +87,10 @@ def build_feed(rate: float, seconds: float, seed: int = 42) -> tuple[list[bytes]
     for j in range(int((seconds - 3) / TRIGGER_EVERY_S)):
         mmsi = TRIGGER_MMSI + j
         second = int(j * TRIGGER_EVERY_S)
-        first = _static(mmsi, f"BENCH ALPHA {j}", _imo(100_000 + 2 * j), t0 + second, 2 * j)
-        second_lines = _static(mmsi, f"BENCH BRAVO {j}", _imo(100_001 + 2 * j), t0 + second + 2, 2 * j + 1)
+        first = _static(mmsi, f"BENCH ALPHA {j}", feed_module.imo_number(100_000 + 2 * j), t0 + second, 2 * j)
+        second_lines = _static(
+            mmsi, f"BENCH BRAVO {j}", feed_module.imo_number(100_001 + 2 * j), t0 + second + 2, 2 * j + 1
+        )
         at = (second * per_second) + per_second // 3
         inserts.setdefault(at, []).append((0, first))
         inserts.setdefault(at + 2 * per_second, []).append((mmsi, second_lines))
