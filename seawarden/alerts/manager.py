@@ -253,9 +253,8 @@ class AlertManager:
     @staticmethod
     def _explain(alert: Alert, event: Event) -> str:
         who = alert.name or f"MMSI {alert.mmsi}"
-        lead = next(
-            (e.get("explanation") for e in reversed(alert.evidence) if e.get("kind") == str(alert.kind)), None
-        )
+        kind = str(alert.kind)  # once, not per evidence item
+        lead = next((e.get("explanation") for e in reversed(alert.evidence) if e.get("kind") == kind), None)
         head = f"{who}: {lead or event.explanation or str(event.kind).replace('_', ' ')}"
         if event.kind != alert.kind and event.explanation:
             head += f" Latest: {event.explanation}"

@@ -38,6 +38,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -94,7 +95,13 @@ RUSSIAN_DESTINATION = re.compile(
 
 
 def is_russian_destination(text: str | None) -> bool:
-    return bool(text) and RUSSIAN_DESTINATION.search(text) is not None
+    return bool(text) and _names_russian_port(text)
+
+
+@lru_cache(maxsize=4096)
+def _names_russian_port(text: str) -> bool:
+    """The regex search, cached: a vessel's destination is re-read on every risk assessment."""
+    return RUSSIAN_DESTINATION.search(text) is not None
 
 
 class RiskConfig(BaseModel):
@@ -462,13 +469,14 @@ class RiskModel:
     def _identity_quality(self, state: "VesselState", now: float) -> list[tuple[str, float, dict[str, Any]]]:
         cfg = self.config
         out: list[tuple[str, float, dict[str, Any]]] = []
-        flags = {str(f) for f in state.quality}
-        if "invalid_imo" in flags:
-            out.append(("invalid_imo", cfg.invalid_imo_points, {"imo": state.identity.imo}))
-        if "invalid_mmsi" in flags:
-            out.append(("invalid_mmsi", cfg.invalid_mmsi_points, {"mmsi": state.mmsi}))
-        if "shared_mmsi" in flags:
-            out.append(("shared_mmsi", cfg.shared_mmsi_points, {}))
+        if state.quality:  # most vessels have no quality flag: no set to build
+            flags = {str(f) for f in state.quality}
+            if "invalid_imo" in flags:
+                out.append(("invalid_imo", cfg.invalid_imo_points, {"imo": state.identity.imo}))
+            if "invalid_mmsi" in flags:
+                out.append(("invalid_mmsi", cfg.invalid_mmsi_points, {"mmsi": state.mmsi}))
+            if "shared_mmsi" in flags:
+                out.append(("shared_mmsi", cfg.shared_mmsi_points, {}))
         points = 0.0
         fields: list[str] = []
         for change in state.identity_history:

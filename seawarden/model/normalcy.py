@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -113,12 +113,8 @@ def bin_of(sog: np.ndarray, cog: np.ndarray) -> np.ndarray:
 
 def bin_scalar(sog: float, cog: float | None) -> int:
     """:func:`bin_of` for one fix without NumPy overhead (the detector's per-fix path)."""
-    s = 0
-    for edge in _SPEED_EDGES_LIST:
-        if sog >= edge:
-            s += 1
-        else:
-            break
+    # Edges ascend: the count of edges <= sog is a bisection (the guard keeps NaN in bin 0).
+    s = bisect_right(_SPEED_EDGES_LIST, sog) if sog >= _SPEED_EDGES_LIST[0] else 0
     if sog < COURSE_MIN_KN or cog is None or not 0.0 <= cog < 360.0:
         c = N_COURSE
     else:
@@ -241,6 +237,7 @@ class NormalcyModel:
         self.counts = np.asarray(counts, dtype=np.float32)
         self.null_scores = np.sort(np.asarray(null_scores, dtype=np.float64))
         self._null_list = self.null_scores.tolist()  # bisect on a list: the per-fix path, no NumPy call
+        self._fallback_row: dict[int, int] = {}  # cell not in the model -> its backed-off row base
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -292,9 +289,15 @@ class NormalcyModel:
         """Dense row of (cell, group), backing off to the parent cell, then to the global row."""
         base = self._cell_row.get(cell)
         if base is None:
-            base = self._parent_row.get(
-                int(h3.cell_to_parent(cell, self.params.parent_res)), self._global_row
-            )
+            # Remembered per cell (bounded): the H3 parent lookup is the costly part of a fix's score.
+            base = self._fallback_row.get(cell)
+            if base is None:
+                base = self._parent_row.get(
+                    int(h3.cell_to_parent(cell, self.params.parent_res)), self._global_row
+                )
+                if len(self._fallback_row) >= _FALLBACK_ROWS_KEPT:
+                    self._fallback_row.clear()
+                self._fallback_row[cell] = base
         return base + group
 
     def level_of(self, row: int) -> str:
@@ -408,6 +411,7 @@ class NormalcyModel:
 
 
 _NB = n_bins()
+_FALLBACK_ROWS_KEPT = 100_000  # cells outside the model whose backed-off row is remembered
 
 
 def default_model_path() -> Path:

@@ -109,11 +109,13 @@ class AisGapDetector:
     def tick(self, state: "VesselState", now: float, env: AssessEnv) -> list[Event]:
         cfg = self.config
         last = state.last
-        if last is None or not is_vessel_mmsi(state.mmsi):
+        if last is None:
             return []
         silence = now - last.t
         if silence < cfg.floor_under_way_s or silence > cfg.max_report_silence_s:
-            return []  # the cheap exit for almost every vessel on every tick
+            return []  # the cheap exit for almost every vessel on every tick (before the MMSI test)
+        if not is_vessel_mmsi(state.mmsi):
+            return []
         memo: _GapMemo | None = state.scratch.get(self.name)
         if memo is not None and memo.last_t == last.t:
             return []  # this silence was already judged
@@ -183,11 +185,13 @@ class AisGapDetector:
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         fix, prev = s.fix, s.update.previous
-        if fix is None or prev is None or not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
+        if fix is None or prev is None:
             return []
         gap = fix.t - prev.t
         if gap < self.config.floor_under_way_s:
-            return []  # cheap exit for every ordinary message
+            return []  # cheap exit for every ordinary message (before the vessel-category test)
+        if not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
+            return []
         if gap < self.threshold_s(s.state, prev.sog, prev.nav_status):
             return []
         memo: _GapMemo | None = s.state.scratch.pop(self.name, None)

@@ -54,6 +54,7 @@ Blind spots (stated, not hidden):
 
 import math
 from array import array
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
@@ -270,12 +271,11 @@ class AnchorDragDetector:
     # ------------------------------------------------------------------ learning
 
     def _assessable(self, s: Situation) -> bool:
-        if not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
+        msg_type = s.update.message.msg_type
+        state = s.state
+        if msg_type in CLASS_B_MSG_TYPES or not is_tracked_vessel(state.mmsi, msg_type):
             return False
-        if s.update.message.msg_type in CLASS_B_MSG_TYPES or getattr(s.state, "class_b", False):
-            return False
-        ship_type = s.state.identity.ship_type
-        return ship_type not in EXCLUDED_SHIP_TYPES
+        return not getattr(state, "class_b", False) and state.identity.ship_type not in EXCLUDED_SHIP_TYPES
 
     def _record_crossings(self, st: _DragState, s: Situation) -> None:
         if not s.crossings:
@@ -345,21 +345,23 @@ class AnchorDragDetector:
         if not st.course_v:
             return 0.0
         current = st.course_v[-1]
+        cfg = self.config
+        course_change_s, uturn_deg, uturn_s = cfg.course_change_s, cfg.uturn_deg, cfg.uturn_s
         best = 0.0
         for t, course in zip(st.course_t, st.course_v, strict=True):
-            change = abs_angle_diff_deg(current, course)
-            limit_s = self.config.course_change_s if change < self.config.uturn_deg else self.config.uturn_s
-            if now - t <= limit_s:
-                best = max(best, change)
+            # abs_angle_diff_deg and max() inlined (same arithmetic): up to 20 courses per evaluation.
+            d = (current - course) % 360.0
+            change = abs(d - 360.0 if d > 180.0 else d)
+            limit_s = course_change_s if change < uturn_deg else uturn_s
+            if now - t <= limit_s and change > best:
+                best = change
         return best
 
     def _evaluate(self, st: _DragState, s: Situation, env: AssessEnv) -> list[Event]:
         cfg = self.config
         now = s.now
         recent_since = now - cfg.recent_window_s
-        recent = (
-            st.recent.median(recent_since) if st.recent.covered_s(recent_since) >= cfg.min_recent_s else None
-        )
+        recent = st.recent.median_if_covered(recent_since, cfg.min_recent_s)
         baseline = self._baseline(st)
 
         # Without 2 min of fresh samples (e.g. just back from an AIS gap) nothing is decided: the
@@ -379,8 +381,8 @@ class AnchorDragDetector:
         diverging = False
         div_base = self._divergence_baseline(st)
         div_series = st.divergence_recent
-        if div_series is not None and div_series.covered_s(recent_since) >= cfg.min_recent_s:
-            div_recent = div_series.median(recent_since)
+        if div_series is not None:
+            div_recent = div_series.median_if_covered(recent_since, cfg.min_recent_s)
         if div_recent is not None:
             if div_base is not None:
                 diverging = abs(angle_diff_deg(div_recent, div_base)) >= cfg.divergence_deg
@@ -405,7 +407,6 @@ class AnchorDragDetector:
             st.baseline.clear()
             st.div_base, st.div_covered_s = None, 0.0
 
-        course_change = self._course_change(st, now)
         sustained_slow = st.slow_since is not None and now - st.slow_since >= cfg.sustain_s
         sustained_div = st.diverge_since is not None and now - st.diverge_since >= cfg.sustain_s
         window_start = (st.anomaly_since if st.anomaly_since is not None else now) - cfg.crossing_window_s
@@ -416,6 +417,13 @@ class AnchorDragDetector:
             and now - st.slow_since >= cfg.dip_min_s
             and any(t >= st.slow_since - cfg.crossing_window_s for t, _ in crossings)
         )
+        quiet = not (sustained_slow or dip or sustained_div)
+        if quiet:
+            # Without a speed/crabbing anomaly only a course change right at a crossing counts.
+            crossings = [(t, a) for t, a in crossings if t >= now - cfg.crossing_window_s]
+            if not crossings:
+                return self._nothing(st)  # no crossing: the course change need not be measured
+        course_change = self._course_change(st, now)
         uturn = course_change >= cfg.uturn_deg
         turned = course_change >= cfg.course_change_deg
 
@@ -437,13 +445,8 @@ class AnchorDragDetector:
         elif turned:
             signals.append("course_change")
             score += cfg.w_course_change
-        if not (sustained_slow or dip or sustained_div):
-            # Without a speed/crabbing anomaly only a course change right at a crossing counts.
-            crossings = [(t, a) for t, a in crossings if t >= now - cfg.crossing_window_s]
-            if not (turned and crossings):
-                if st.anomaly_since is None and st.emitted_score > 0:
-                    st.end_anomaly()  # a turn-at-crossing finding is over: forget what was emitted
-                return []
+        if quiet and not turned:
+            return self._nothing(st)
         assets = sorted({a for _, a in crossings})
         if crossings:
             signals.append("asset_crossing")
@@ -514,6 +517,13 @@ class AnchorDragDetector:
             )
         ]
 
+    @staticmethod
+    def _nothing(st: _DragState) -> list[Event]:
+        """No evidence this evaluation; a turn-at-crossing finding is over: forget what was emitted."""
+        if st.anomaly_since is None and st.emitted_score > 0:
+            st.end_anomaly()
+        return []
+
     # ------------------------------------------------------------------ context
 
     def _type_factor(self, ship_type: int | None) -> float:
@@ -571,12 +581,16 @@ class AnchorDragDetector:
         return False
 
 
-def _destination_words(text: str | None) -> set[str]:
-    """Upper-case words of 4+ letters: 'MUUGA', 'EE MUG > TALLINN' -> {'MUUGA'}, {'TALLINN'}."""
+@lru_cache(maxsize=4096)
+def _destination_words(text: str | None) -> frozenset[str]:
+    """Upper-case words of 4+ letters: 'MUUGA', 'EE MUG > TALLINN' -> {'MUUGA'}, {'TALLINN'}.
+
+    Cached (immutable result): every evaluation near a port re-reads the same port names.
+    """
     if not text:
-        return set()
+        return frozenset()
     cleaned = "".join(ch if ch.isalpha() else " " for ch in text.upper())
-    return {word for word in cleaned.split() if len(word) >= 4 and word not in _GENERIC_PORT_WORDS}
+    return frozenset(word for word in cleaned.split() if len(word) >= 4 and word not in _GENERIC_PORT_WORDS)
 
 
 _GENERIC_PORT_WORDS = frozenset(

@@ -90,14 +90,18 @@ class AnchoredDetector:
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         fix = s.fix
+        if fix is None:
+            return []
+        stay: _Stay | None = s.state.scratch.get(self.name)
+        if stay is None and not s.near_assets:
+            return []  # the common case: no stay to end, no asset to start one near
         cfg = self.config
-        if fix is None or not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
+        if not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
             return []
         ship_type = s.state.identity.ship_type
         if ship_type in SERVICE_WORK and ship_type not in UNDERWATER_OPS:
             return []
         hits = [h for h in s.near_assets if h.distance_m <= cfg.radius_m]
-        stay: _Stay | None = s.state.scratch.get(self.name)
         if s.port is not None or not hits:
             if stay is not None:
                 del s.state.scratch[self.name]

@@ -9,6 +9,7 @@ Eastern Light cable for 4 days (anchors.md §2.1). Vessels whose normal work kee
 (fishing, tugs, dredgers / cable ships, military, pilots, SAR) get a reduced dwell score.
 """
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, Field
@@ -58,7 +59,9 @@ class AreaDetector:
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         if s.fix is None or not (s.areas or s.entered or s.exited):
             return []
-        memory = s.state.scratch.setdefault(self.name, {})
+        memory = s.state.scratch.get(self.name)
+        if memory is None:  # get first: setdefault would build the default dicts on every message
+            memory = s.state.scratch[self.name] = {"in": {}, "step": {}}
         inside: dict[str, float] = memory.setdefault("in", {})
         steps: dict[str, int] = memory.setdefault("step", {})
         events: list[Event] = []
@@ -130,7 +133,10 @@ class AreaDetector:
 
     def _dwell(self, s: Situation, area: "Area", duration_s: float, steps: dict[str, int]) -> Event | None:
         cfg = self.config
-        reached = sum(1 for m in self._milestones_s if duration_s >= m)
+        milestones = self._milestones_s
+        if not milestones or not duration_s >= milestones[0]:
+            return None  # no milestone reached yet (the common case); also rules out NaN for bisect
+        reached = bisect_right(milestones, duration_s)  # sorted: how many milestones are <= duration
         if reached <= steps.get(area.id, 0):
             return None
         steps[area.id] = reached

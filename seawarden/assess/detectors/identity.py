@@ -68,10 +68,11 @@ class IdentityDetector:
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         state = s.state
+        update = s.update
         memory = state.scratch.get(self.name) or {}  # stored only once there is something to keep
         events: list[Event] = []
         self._note_gap(s, memory)
-        for change in s.update.identity_changes:
+        for change in update.identity_changes:
             if change.field == "draught":
                 self._note_draught(s, change, memory)
                 continue
@@ -79,13 +80,14 @@ class IdentityDetector:
             if score is None or change.old in (None, "") or change.old == change.new:
                 continue
             events.append(self._field_change(s, change.field, change.old, change.new, change.time, score))
-        flags = {str(f) for f in s.update.new_flags}
-        if "invalid_imo" in flags:
-            events.append(self._invalid(s, "invalid_imo", self.config.invalid_imo_score))
-        if "invalid_mmsi" in flags:
-            events.append(self._invalid(s, "invalid_mmsi", self.config.invalid_mmsi_score))
+        if update.new_flags:  # most updates raise no flag: no set to build
+            flags = {str(f) for f in update.new_flags}
+            if "invalid_imo" in flags:
+                events.append(self._invalid(s, "invalid_imo", self.config.invalid_imo_score))
+            if "invalid_mmsi" in flags:
+                events.append(self._invalid(s, "invalid_mmsi", self.config.invalid_mmsi_score))
         imo = state.identity.imo
-        if imo and "invalid_imo" not in {str(f) for f in state.quality}:
+        if imo and not _has_flag(state.quality, "invalid_imo"):
             events.extend(self._imo_elsewhere(s, env, imo, memory))
         if s.watch is not None and memory.get("flag_checked") != s.watch.entry.id:
             memory["flag_checked"] = s.watch.entry.id
@@ -225,6 +227,11 @@ class IdentityDetector:
             detail=detail,
             explanation=text,
         )
+
+
+def _has_flag(flags: set[Any], word: str) -> bool:
+    """Whether a quality-flag set holds ``word`` (most vessels have no flag: nothing to convert)."""
+    return bool(flags) and word in {str(f) for f in flags}
 
 
 def _norm(name: str) -> str:

@@ -103,10 +103,14 @@ def ewma(previous: float | None, value: float, dt_s: float, tau_s: float) -> flo
 
 def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float | None:
     """Median where each value counts with its weight (time it represents); ``None`` if empty."""
-    pairs = sorted((v, w) for v, w in zip(values, weights, strict=False) if w > 0)
+    if len(weights) > 0 and min(weights) > 0 and not math.isnan(sum(weights)):
+        # Every weight is positive (the usual case): sort the pairs without a filtering generator.
+        pairs = sorted(zip(values, weights, strict=False))
+    else:
+        pairs = sorted((v, w) for v, w in zip(values, weights, strict=False) if w > 0)
     if not pairs:
         return None
-    half = sum(w for _, w in pairs) / 2.0
+    half = sum([w for _, w in pairs]) / 2.0
     acc = 0.0
     for v, w in pairs:
         acc += w
@@ -164,15 +168,24 @@ class RollingSeries:
 
         A sample weighs the time since the previous one (capped); the first weighs ``max_weight_s``.
         """
-        if self._last_t is not None and t < self._last_t:
+        # Plain comparisons instead of min()/max() calls (the same values): this runs on every fix.
+        last = self._last_t
+        if last is None:
+            weight = self.max_weight_s
+        elif t < last:
             return
-        weight = self.max_weight_s if self._last_t is None else min(t - self._last_t, self.max_weight_s)
+        else:
+            weight = t - last
+            if self.max_weight_s < weight:
+                weight = self.max_weight_s
         self._last_t = t
-        weight = max(weight, 1.0)  # identical timestamps still count a little
-        if self.bucket_s <= 0:
+        if weight < 1.0:
+            weight = 1.0  # identical timestamps still count a little
+        bucket_s = self.bucket_s
+        if bucket_s <= 0:
             self._push(t, value, weight)
             return
-        start = t - (t % self.bucket_s)
+        start = t - (t % bucket_s)
         if self._acc_t is not None and start != self._acc_t:
             self._close_bucket()
         if self._acc_t is None:
@@ -217,6 +230,13 @@ class RollingSeries:
     def median(self, since: float = -math.inf, include_open: bool = True) -> float | None:
         """Time-weighted median of entries starting at or after ``since`` (open bucket included)."""
         values, weights = self._entries(since, include_open)
+        return weighted_median(values, weights)
+
+    def median_if_covered(self, since: float, min_covered_s: float) -> float | None:
+        """``median(since)`` when ``covered_s(since) >= min_covered_s``, else ``None``: one pass, not two."""
+        values, weights = self._entries(since)
+        if not sum(weights) >= min_covered_s:
+            return None
         return weighted_median(values, weights)
 
     def mean(self, since: float = -math.inf) -> float | None:
@@ -271,7 +291,8 @@ def is_vessel_mmsi(mmsi: int) -> bool:
 
 def is_tracked_vessel(mmsi: int, msg_type: int | None) -> bool:
     """A ship (not a base station, AtoN or SAR aircraft) whose motion detectors should assess."""
-    return is_vessel_mmsi(mmsi) and msg_type not in NON_VESSEL_MSG_TYPES
+    # is_vessel_mmsi inlined: detectors ask this several times per message.
+    return 200_000_000 <= mmsi <= 799_999_999 and msg_type not in NON_VESSEL_MSG_TYPES
 
 
 def is_heavy_anchor_type(ship_type: int | None) -> bool:

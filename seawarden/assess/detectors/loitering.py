@@ -132,14 +132,18 @@ class LoiteringDetector:
 
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         fix = s.fix
+        if fix is None:
+            return []
+        ep: _Episode | None = s.state.scratch.get(self.name)
+        if ep is None and not s.near_assets:
+            return []  # the common case: no episode to advance or end, no asset to start one
         cfg = self.config
-        if fix is None or not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
+        if not is_tracked_vessel(s.state.mmsi, s.update.message.msg_type):
             return []
         ship_type = s.state.identity.ship_type
         if (ship_type in SERVICE_WORK and ship_type not in UNDERWATER_OPS) or ship_type in FISHING:
             return []
         hits = [h for h in s.near_assets if h.distance_m <= cfg.radius_m]
-        ep: _Episode | None = s.state.scratch.get(self.name)
         if s.port is not None or fix.nav_status in ANCHORED_STATUSES:
             s.state.scratch.pop(self.name, None)
             return []

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from seawarden.track import Fix, FixTrack, VesselState
 
 FLAG_ANOMALIES = ("jump", "on_land", "shared_mmsi")
+_FLAG_SET = frozenset(FLAG_ANOMALIES)
+_NO_FLAGS: frozenset[str] = frozenset()
 
 
 class SpoofingConfig(BaseModel):
@@ -136,15 +138,18 @@ class SpoofingDetector:
         msg = s.update.message
         if not is_tracked_vessel(s.state.mmsi, msg.msg_type):
             return []
-        flags = {str(f) for f in s.update.new_flags} & set(FLAG_ANOMALIES)
+        new_flags = s.update.new_flags
+        # Most updates raise no flag: skip building the sets then.
+        flags = {str(f) for f in new_flags} & _FLAG_SET if new_flags else _NO_FLAGS
         memo: _SpoofMemo | None = s.state.scratch.get(self.name)
         if memo is None:
             if not flags and s.fix is None:
                 return []
             memo = s.state.scratch[self.name] = _SpoofMemo(cfg.max_anomalies_kept)
         now = s.now
-        for flag in sorted(flags):
-            memo.note(now, flag)
+        if flags:
+            for flag in sorted(flags):
+                memo.note(now, flag)
         strong: dict[str, dict] = {}
         fix = s.fix
         if fix is not None:

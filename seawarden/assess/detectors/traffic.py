@@ -121,6 +121,8 @@ class TrafficAnomalyDetector:
         if mem is None:
             mem = s.state.scratch[self.name] = _Memory()
         last_t = mem.last_t
+        if fix.t - last_t < model.params.sample_s:
+            return []  # push() would skip this fix unscored: same answer without the group lookup
         group = group_index(s.state.identity.ship_type)
         window = mem.push(model, fix.t, fix.lat, fix.lon, fix.sog or 0.0, fix.cog, group)
         if mem.last_t != last_t:  # this fix was scored; a new window (after a gap) restarts the count

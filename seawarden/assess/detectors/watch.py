@@ -51,7 +51,9 @@ class WatchlistDetector:
     def check(self, s: Situation, env: AssessEnv) -> list[Event]:
         if s.watch is None or s.fix is None:
             return []
-        memory = s.state.scratch.setdefault(self.name, {"in": [], "approach": {}, "checked": None})
+        memory = s.state.scratch.get(self.name)
+        if memory is None:  # get first: setdefault would build the default on every message
+            memory = s.state.scratch[self.name] = {"in": [], "approach": {}, "checked": None}
         current = {a.id for a in s.areas}
         memory["in"] = [a for a in memory["in"] if a in current]
         events = [self._in_area(s, area) for area in s.areas if area.id not in memory["in"]]
