@@ -25,7 +25,7 @@ from seawarden.assess.detectors.anchor_drag import AnchorDragDetector
 from seawarden.assess.detectors.anchored import AnchoredDetector
 from seawarden.assess.detectors.areas import AreaDetector
 from seawarden.assess.detectors.identity import IdentityDetector
-from seawarden.assess.detectors.kinematics import KNOT_MS, haversine_m, is_tracked_vessel
+from seawarden.assess.detectors.kinematics import EARTH_RADIUS_M, KNOT_MS, haversine_m, is_tracked_vessel
 from seawarden.assess.detectors.loitering import LoiteringDetector
 from seawarden.assess.detectors.rendezvous import RendezvousDetector
 from seawarden.assess.detectors.spoofing import SpoofingDetector
@@ -42,7 +42,7 @@ from seawarden.assess.risk import (
 from seawarden.types import AlertKind, Event
 
 if TYPE_CHECKING:
-    from seawarden.geo import AssetHit, GeoContext, Port
+    from seawarden.geo import Area, AssetHit, GeoContext, Port
     from seawarden.track import Fix, Tracker, TrackUpdate, VesselState
     from seawarden.watchlist import Watchlist, WatchlistMatch
 
@@ -64,6 +64,7 @@ WATCH_SCRATCH = "watchlist"  # (identity key hash, WatchlistMatch | None), per v
 PORT_SCRATCH = "port"  # (time sampled, Port | None), per vessel
 RUSSIA = frozenset({"RU", "RUS", "RUSSIA", "RUSSIAN FEDERATION"})
 _ERRORS_LOGGED_IN_FULL = 10
+_METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180.0  # of a great circle on the haversine sphere
 
 
 @dataclass(slots=True)
@@ -148,25 +149,29 @@ class Assessor:
         return events
 
     def situation(self, update: "TrackUpdate") -> Situation:
-        """The geographic facts of one update, computed once (updates ``state.areas``)."""
+        """The geographic facts of one update, computed once (updates ``state.areas``).
+
+        Built from locals in one constructor call: cheaper than filling in a default Situation.
+        """
         state, fix = update.state, update.fix
-        s = Situation(update=update, state=state, fix=fix, now=float(update.message.timestamp))
-        s.watch = self._watch_match(state)
+        now = float(update.message.timestamp)
+        watch = self._watch_match(state)
         if fix is None:
-            return s
-        geo = self.geo
-        s.areas = list(geo.areas_at(fix.lat, fix.lon))
-        if s.areas or state.areas:  # most fixes are outside every area, now and before
-            ids = {a.id for a in s.areas}
+            return Situation(update, state, fix, now, watch=watch)
+        areas = list(self.geo.areas_at(fix.lat, fix.lon))
+        entered: list[Area] = []
+        exited: list[Area] = []
+        if areas or state.areas:  # most fixes are outside every area, now and before
+            ids = {a.id for a in areas}
             before = set(state.areas or ())
             if ids != before:
-                s.entered = [a for a in s.areas if a.id not in before]
-                s.exited = [a for a in (self._area(i) for i in sorted(before - ids)) if a is not None]
+                entered = [a for a in areas if a.id not in before]
+                exited = [a for a in (self._area(i) for i in sorted(before - ids)) if a is not None]
                 state.areas = ids
-        s.near_assets = self._near_assets(state, fix)
-        s.crossings = self._crossings(update, fix, s.near_assets)
-        s.port = self._port(state, fix, s.now, near=bool(s.areas or s.near_assets or s.crossings))
-        return s
+        near = self._near_assets(state, fix)
+        crossings = self._crossings(update, fix, near)
+        port = self._port(state, fix, now, near=bool(areas or near or crossings))
+        return Situation(update, state, fix, now, areas, entered, exited, near, crossings, port, watch)
 
     def replace_watchlist(self, watchlist: "Watchlist | None") -> int:
         """Match against ``watchlist`` from now on; returns how many cached matches were dropped.
@@ -284,7 +289,10 @@ class Assessor:
         """
         radius = self.config.asset_radius_m
         free = state.scratch.get(ASSET_FREE_SCRATCH)
-        if free is not None and haversine_m(free[0], free[1], fix.lat, fix.lon) < free[2]:
+        if free is not None and (
+            _surely_closer(free[0], free[1], fix.lat, fix.lon, free[2])
+            or haversine_m(free[0], free[1], fix.lat, fix.lon) < free[2]
+        ):
             return []
         probe = max(radius, self.config.asset_probe_m)
         hits = self.geo.assets_within(fix.lat, fix.lon, probe)
@@ -297,11 +305,15 @@ class Assessor:
 
     def _crossings(self, update: "TrackUpdate", fix: "Fix", near: list["AssetHit"]) -> list["AssetHit"]:
         prev = update.previous
-        if prev is None or (update.new_flags and "jump" in {str(f) for f in update.new_flags}):
+        if prev is None or (prev.lat == fix.lat and prev.lon == fix.lon):
+            return []  # a ship reporting the same position again crossed nothing (most moored ships)
+        if update.new_flags and "jump" in {str(f) for f in update.new_flags}:
             return []
         dt = fix.t - prev.t
         if dt <= 0 or dt > self.config.max_segment_s:
             return []
+        if not near and _surely_closer(prev.lat, prev.lon, fix.lat, fix.lon, self.config.asset_radius_m):
+            return []  # too short to reach an asset at any speed (below), known without a haversine
         length_m = haversine_m(prev.lat, prev.lon, fix.lat, fix.lon)
         if length_m / dt / KNOT_MS > self.config.max_segment_speed_kn:
             return []
@@ -358,6 +370,17 @@ class Assessor:
     def _cached_match(self, state: "VesselState") -> "WatchlistMatch | None":
         cached = state.scratch.get(WATCH_SCRATCH)
         return cached[1] if cached is not None else None
+
+
+def _surely_closer(lat1: float, lon1: float, lat2: float, lon2: float, limit_m: float) -> bool:
+    """True only if ``haversine_m(lat1, lon1, lat2, lon2) < limit_m``, with no trigonometry.
+
+    Along the meridian, then along the parallel is a path between the points no shorter than the
+    great circle, and a parallel is no longer than the equator: so the distance is at most
+    ``(|dlat| + |dlon|)`` degrees of a great circle. The slack (1 mm + 1e-6) dwarfs the rounding of
+    either formula. False means "not proven", never "farther".
+    """
+    return (abs(lat2 - lat1) + abs(lon2 - lon1)) * _METRES_PER_DEGREE < limit_m * (1.0 - 1e-6) - 1e-3
 
 
 def _behaviour_risk(state: "VesselState") -> float | None:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 _FINE_SPLIT = 10  # cells partly inside an area are classified again on a grid this many times finer
 _FINE_CACHE_MAX = 1_000_000  # classified (area, fine cell) pairs kept before the cache starts over
 _OUTSIDE, _INSIDE, _EDGE = 0, 1, 2
+_UNSETTLED = object()  # a grid cell whose is_land verdict is not known yet
 
 
 def _valid(lat: float, lon: float) -> bool:
@@ -83,6 +84,7 @@ class GeoContext:
         self._asset_by_id = {a.id: a for a in self.assets}
         self._land_path = land_path
         self._land: LandMask | None = None
+        self._land_cells: dict[tuple[int, int], bool | None] = {}  # grid cell -> is_land verdict
         self._build_area_index()
         self._build_asset_index()
         self._build_port_index()
@@ -133,6 +135,15 @@ class GeoContext:
                     self._area_full.add(key, index)
                 elif shapely.intersects(geom, cell):
                     self._area_partial.add(key, index)
+        # One look-up per message: cell -> (areas fully covering it, their indices, partly covering ones).
+        self._area_cells: dict[tuple[int, int], tuple[tuple[Area, ...], tuple[int, ...], tuple[int, ...]]] = {
+            key: (
+                tuple(self.areas[i] for i in self._area_full.cells.get(key, ())),
+                self._area_full.cells.get(key, ()),
+                self._area_partial.cells.get(key, ()),
+            )
+            for key in self._area_full.cells.keys() | self._area_partial.cells.keys()
+        }
         # Partly covered cells are split again, lazily: (area, fine cell) -> inside / outside / edge.
         self._area_fine_deg = self.config.grid_deg / _FINE_SPLIT
         self._area_fine: dict[tuple[int, tuple[int, int]], int] = {}
@@ -176,11 +187,13 @@ class GeoContext:
         """Areas containing the point (in file order)."""
         if not _valid(lat, lon):
             return []
-        key = self._area_full.key(lat, lon)
-        full = self._area_full.cells.get(key, ())
-        partial = self._area_partial.cells.get(key, ())
+        grid = self._area_full.cell_deg
+        cell = self._area_cells.get((math.floor(lat / grid), math.floor(lon / grid)))
+        if cell is None:  # open sea: most messages
+            return []
+        full_areas, full, partial = cell
         if not partial:
-            return [self.areas[i] for i in full]
+            return list(full_areas)
         hits = set(full)
         fine = self._area_fine_deg
         fine_key = (math.floor(lat / fine), math.floor(lon / fine))
@@ -277,8 +290,35 @@ class GeoContext:
         Ports/anchorages and bundled navigable waterways (rivers and canals the 1:10m coastline
         fills in: Elbe to Hamburg, Scheldt to Antwerp, Kiel Canal, ...) are never land.
         """
-        mask = self.land
-        if mask is None or not _valid(lat, lon) or not mask.is_land(lat, lon):
+        mask = self._land if self._land is not None else self.land
+        if mask is None or not _valid(lat, lon):
+            return False
+        grid = mask.grid.cell_deg
+        key = (math.floor(lat / grid), math.floor(lon / grid))
+        verdict = self._land_cells.get(key, _UNSETTLED)
+        if verdict is _UNSETTLED:
+            verdict = self._land_cells[key] = self._land_cell_verdict(mask, key)
+        if verdict is not None:  # the whole cell has one answer: most fixes, once per cell
+            return verdict
+        return self._is_land_at(mask, lat, lon)
+
+    def _land_cell_verdict(self, mask: LandMask, key: tuple[int, int]) -> bool | None:
+        """``is_land`` anywhere in grid cell ``key`` of the mask, or None when it depends on the point.
+
+        All water: never land. All land (beyond the margin) with no port radius and no waterway
+        reaching the cell: always land. The port and waterway grids must be the mask's grid.
+        """
+        waterways, _, waterway_cells = _waterways(self.config.grid_deg)
+        if not mask.grid.cell_deg == self._port_grid.cell_deg == waterways.cell_deg:
+            return None
+        state = mask.cell_state(key)
+        if state is None or (state and (key in self._port_grid.cells or key in waterway_cells)):
+            return None
+        return state
+
+    def _is_land_at(self, mask: LandMask, lat: float, lon: float) -> bool:
+        """``is_land`` for one valid point, tested in full."""
+        if not mask.is_land(lat, lon):
             return False
         if self.near_port(lat, lon) is not None:
             return False

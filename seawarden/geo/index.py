@@ -34,6 +34,9 @@ def line_parts(geometry: BaseGeometry) -> list[list[tuple[float, float]]]:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_MISSING = ([], 0)  # sentinel: identity-compared, never returned
+# Per segment: (lon1, lat1, lon2, lat2), owner, start along its owner's line (m), length (m).
+_Scalars = tuple[list[tuple[float, float, float, float]], list[int], list[float], list[float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,9 @@ class SegmentIndex:
         self.coords = np.column_stack([self.lon1, self.lat1, self.lon2, self.lat2])
         self.cell_deg = cell_deg
         self.cells = self._grid(cell_deg)
+        # Plain-Python copies for the small-candidate path, built on first query (see _scalars).
+        self._py: _Scalars | None = None
+        self._box_ids: dict[tuple[int, int, int, int], tuple[list[int], int] | None] = {}
 
     def _grid(self, cell: float) -> dict[tuple[int, int], np.ndarray]:
         """Cell -> indices of the segments whose bounding box touches it (per-message fast path)."""
@@ -171,50 +177,104 @@ class SegmentIndex:
 
     def nearest_per_owner(self, lat: float, lon: float, radius_m: float) -> list[SegmentMatch]:
         """For every owner with a line within ``radius_m``: its nearest point, nearest first."""
-        idx = self.candidates(lat, lon, radius_m)
-        if not len(idx):
+        if not len(self.owner):
+            return []
+        pad = degree_radius(lat, radius_m)
+        cached = self._ids_in_box(lat - pad, lon - pad, lat + pad, lon + pad)
+        if cached is None:
+            ids = self.tree.query(shapely.Point(lon, lat), predicate="dwithin", distance=pad).tolist()
+            count = len(ids)
+        else:
+            ids, count = cached
+        if not ids:
             return []
         # 1 % slack: the local frame ranks candidates, the geodesic decides distances beyond 20 km.
         limit = radius_m * 1.01 + 1.0
-        rows = self.coords[idx]
-        if len(idx) <= self.SMALL:
-            best = self._best_small(lat, lon, rows.tolist(), self.owner[idx].tolist(), limit)
+        if count <= self.SMALL:
+            best = self._best_small(lat, lon, ids, limit)
         else:
-            best = self._best_vector(lat, lon, rows, self.owner[idx], limit)
+            idx = np.asarray(ids, dtype=np.int64)
+            best = self._best_vector(lat, lon, self.coords[idx], self.owner[idx], limit)
+            best = {owner: (distance, ids[k], frac) for owner, (distance, k, frac) in best.items()}
+        rows, _, starts, lengths = self._py or self._scalars()
         matches: list[SegmentMatch] = []
-        for owner, (distance, k, frac) in best.items():
-            seg = int(idx[k])
-            lon1, lat1, lon2, lat2 = rows[k].tolist()
+        for owner, (distance, seg, frac) in best.items():
+            lon1, lat1, lon2, lat2 = rows[seg]
             plon = lon1 + frac * (lon2 - lon1)
             plat = lat1 + frac * (lat2 - lat1)
             if distance > self.LOCAL_EXACT_M:
                 distance = float(WGS84.inv(lon, lat, plon, plat)[2])
             if distance <= radius_m:
-                along = float(self.start_m[seg] + frac * self.length_m[seg])
+                along = starts[seg] + frac * lengths[seg]  # float64 maths, as on the NumPy arrays
                 matches.append(SegmentMatch(owner, distance, along, plat, plon))
         if len(matches) > 1:
             matches.sort(key=lambda m: m.distance_m)
         return matches
 
-    @staticmethod
+    _BOX_CACHE_MAX = 65_536  # cached candidate lists per index before the cache starts over
+
+    def _ids_in_box(
+        self, south: float, west: float, north: float, east: float
+    ) -> tuple[list[int], int] | None:
+        """``_from_cells`` as a Python list, cached per cell range.
+
+        Why: vessels re-query the same few cell ranges report after report; a cached list skips the
+        per-cell dict look-ups, the concatenation and the NumPy-to-Python conversion of each query.
+        Same segments in the same order (the first nearest candidate wins ties), so results are equal.
+        Returns (segments, how many the cells list counting repeats: it picks the maths, see SMALL).
+        """
+        cell = self.cell_deg
+        box = (
+            math.floor(south / cell),
+            math.floor(north / cell),
+            math.floor(west / cell),
+            math.floor(east / cell),
+        )
+        ids = self._box_ids.get(box, _MISSING)
+        if ids is _MISSING:
+            if len(self._box_ids) >= self._BOX_CACHE_MAX:
+                self._box_ids.clear()  # bounded memory on a feed that roams everywhere
+            found = self._from_cells(south, west, north, east)
+            # A repeated segment (it spans several cells) gives the same distance again and never
+            # beats its first occurrence, so only first occurrences are kept.
+            ids = None if found is None else (list(dict.fromkeys(found.tolist())), len(found))
+            self._box_ids[box] = ids
+        return ids
+
+    def _scalars(self) -> _Scalars:
+        """Per-segment Python floats and ints: scalar maths on them is several times faster than on
+        NumPy scalars, and the values (IEEE doubles) are the same. Set in one assignment, so another
+        thread never sees half of them."""
+        rows = [(x1, y1, x2, y2) for x1, y1, x2, y2 in self.coords.tolist()]
+        self._py = (rows, self.owner.tolist(), self.start_m.tolist(), self.length_m.tolist())
+        return self._py
+
     def _best_small(
-        lat: float, lon: float, rows: list[list[float]], owners: list[int], limit: float
+        self, lat: float, lon: float, ids: list[int], limit: float
     ) -> dict[int, tuple[float, int, float]]:
-        """owner -> (distance m, candidate position, fraction) with scalar maths (few candidates)."""
+        """owner -> (distance m, segment, fraction) with scalar maths (few candidates).
+
+        The first candidate at the smallest distance wins, as in :meth:`_best_vector`.
+        """
         kx, ky = metres_per_degree(lat)
+        rows, owners, _, _ = self._py or self._scalars()
         best: dict[int, tuple[float, int, float]] = {}
-        for k, (x1, y1, x2, y2) in enumerate(rows):
+        for seg in ids:
+            x1, y1, x2, y2 = rows[seg]
             ax = (x1 - lon) * kx
             ay = (y1 - lat) * ky
             dx = (x2 - lon) * kx - ax
             dy = (y2 - lat) * ky - ay
             length2 = dx * dx + dy * dy
-            t = 0.0 if length2 <= 0.0 else min(1.0, max(0.0, -(ax * dx + ay * dy) / length2))
+            t = 0.0 if length2 <= 0.0 else -(ax * dx + ay * dy) / length2
+            # min(1.0, max(0.0, t)) without two calls per candidate (NaN -> 0.0 as there).
+            t = t if 0.0 < t < 1.0 else (1.0 if t >= 1.0 else 0.0)
             distance = math.hypot(ax + t * dx, ay + t * dy)
             if distance <= limit:
-                owner = owners[k]
-                if owner not in best or distance < best[owner][0]:
-                    best[owner] = (distance, k, t)
+                owner = owners[seg]
+                known = best.get(owner)
+                if known is None or distance < known[0]:
+                    best[owner] = (distance, seg, t)
         return best
 
     @staticmethod

@@ -22,6 +22,7 @@ from seawarden.watchlist.identifiers import imo_check_digit_ok, parse_imo, parse
 from seawarden.watchlist.names import AIS_NAME_LENGTH, NameKey, ais_cut, normalise_name
 
 METHOD_ORDER = ("imo", "mmsi", "name")
+_MISSES_MAX = 65_536  # vessels whose last unmatched identity is remembered (see MatchIndex.match)
 _T = TypeVar("_T")
 _Keys = list[tuple[str, NameKey]]  # (name as broadcast, its key)
 _BlockKey = tuple[tuple[str, ...], str, int]  # (markers, first/last letter, length of token-sorted name)
@@ -48,6 +49,7 @@ class MatchIndex:
         self._by_sorted: dict[str, list[_Listed]] = defaultdict(list)
         self._blocks: dict[_BlockKey, list[str]] = defaultdict(list)
         self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._misses: dict[int | None, tuple[tuple[object, ...], tuple[object, ...]]] = {}
         for entry in entries:
             self._add(entry)
         self._by_imo = dict(self._by_imo)
@@ -82,6 +84,29 @@ class MatchIndex:
         self, imos: Iterable[int] = (), mmsi: int | None = None, names: Iterable[str] = ()
     ) -> WatchlistMatch | None:
         """Best match, trying IMO, then MMSI, then exact name, then fuzzy name."""
+        if not isinstance(imos, list | tuple) or not isinstance(names, list | tuple):
+            return self._match(imos, mmsi, names)
+        if not imos and not names:  # no static report yet (most first sightings): only the MMSI can match
+            by_mmsi = self._mmsi_matches(parse_mmsi(mmsi), set())
+            return by_mmsi[0] if by_mmsi else None
+        # A vessel is matched again whenever its identity changes, often with the same IMOs and
+        # names (a new call sign, a ship type): the same inputs miss again, so remember the last miss.
+        # Only plain ints and strings: for them equal inputs are parsed alike (not so 1 and True).
+        plain = type(mmsi) is int and all(type(i) is int for i in imos) and all(type(n) is str for n in names)
+        if not plain:
+            return self._match(imos, mmsi, names)
+        asked = (tuple(imos), tuple(names))
+        if self._misses.get(mmsi) == asked:
+            return None
+        found = self._match(imos, mmsi, names)
+        if found is None:
+            if len(self._misses) >= _MISSES_MAX:
+                self._misses.clear()  # bounded memory
+            self._misses[mmsi] = asked
+        return found
+
+    def _match(self, imos: Iterable[int], mmsi: int | None, names: Iterable[str]) -> WatchlistMatch | None:
+        """``match`` in full."""
         imo_list = _unique(i for i in (parse_imo(v) for v in imos) if i is not None)
         for found in self._imo_matches(imo_list):
             return found
