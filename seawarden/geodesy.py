@@ -17,13 +17,21 @@ KNOT_MS = METRES_PER_NM / 3600.0  # metres per second in one knot
 METRES_PER_DEG_LAT = EARTH_RADIUS_M * math.pi / 180.0
 
 
+# haversine_m runs ~0.5 M times per 200 k messages: module-level names instead of ``math.x`` lookups.
+_sin, _cos, _asin, _sqrt = math.sin, math.cos, math.asin, math.sqrt
+_DEG_TO_RAD = math.pi / 180.0  # the very factor math.radians multiplies by
+_DIAMETER_M = 2 * EARTH_RADIUS_M
+
+
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
+    # Same operations in the same order as math.radians / min(1.0, ...), minus the call overhead.
+    p1, p2 = lat1 * _DEG_TO_RAD, lat2 * _DEG_TO_RAD
     dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+    dl = (lon2 - lon1) * _DEG_TO_RAD
+    a = _sin(dp / 2) ** 2 + _cos(p1) * _cos(p2) * _sin(dl / 2) ** 2
+    root = _sqrt(a)
+    return _DIAMETER_M * _asin(root if root < 1.0 else 1.0)
 
 
 def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

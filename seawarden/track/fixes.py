@@ -19,10 +19,7 @@ _MISSING = -1  # sentinel for None in the small-integer array
 _SOG_MAX = 3000.0  # aircraft report up to 1022 kn; 0.1 kn steps must stay below int16's 32767
 
 
-def _tenths(value: float | None, upper: float) -> int:
-    if value is None or not (0.0 <= value < upper):
-        return _MISSING
-    return round(value * _TENTHS)
+_SOG_MAX_TENTHS = round(_SOG_MAX * _TENTHS)
 
 
 @dataclass(slots=True)
@@ -49,28 +46,67 @@ class Fix:
         nav_status: int | None = None,
     ) -> "Fix":
         """Build a fix at the track's storage resolution; out-of-range extras become None."""
-        return cls(
-            float(t),
-            round(lat * _DEG_SCALE) / _DEG_SCALE,
-            round(lon * _DEG_SCALE) / _DEG_SCALE,
-            None if sog is None or not 0.0 <= sog < _SOG_MAX else round(sog * _TENTHS) / _TENTHS,
-            None if cog is None or not 0.0 <= cog < 360.0 else (round(cog * _TENTHS) / _TENTHS) % 360.0,
-            None
-            if heading is None or not 0.0 <= heading < 360.0
-            else (round(heading * _TENTHS) / _TENTHS) % 360.0,
-            nav_status if isinstance(nav_status, int) and 0 <= nav_status <= 15 else None,
-        )
+        return cls.make_stored(t, lat, lon, sog, cog, heading, nav_status)[0]
+
+    @classmethod
+    def make_stored(
+        cls,
+        t: float,
+        lat: float,
+        lon: float,
+        sog: float | None = None,
+        cog: float | None = None,
+        heading: float | None = None,
+        nav_status: int | None = None,
+    ) -> "tuple[Fix, Stored]":
+        """``make`` plus the integers ``FixTrack.append`` stores for the fix (pass them on to it).
+
+        Why: re-quantising a quantised fix gives back the very integers it was built from (checked
+        for every lat/lon step within +-180 degrees and every tenth), so the tracker rounds once.
+        """
+        lat_q = round(lat * _DEG_SCALE)
+        lon_q = round(lon * _DEG_SCALE)
+        sog_q = cog_q = heading_q = _MISSING
+        if sog is not None and 0.0 <= sog < _SOG_MAX:
+            sog_q = round(sog * _TENTHS)
+            sog = sog_q / _TENTHS
+            if sog_q == _SOG_MAX_TENTHS:  # rounded up to the limit: reads back out of range
+                sog_q = _MISSING
+        else:
+            sog = None
+        if cog is not None and 0.0 <= cog < 360.0:
+            cog_q = round(cog * _TENTHS)
+            cog = (cog_q / _TENTHS) % 360.0
+            cog_q %= 3600  # 360.0 reads back as 0.0
+        else:
+            cog = None
+        if heading is not None and 0.0 <= heading < 360.0:
+            heading_q = round(heading * _TENTHS)
+            heading = (heading_q / _TENTHS) % 360.0
+            heading_q %= 3600
+        else:
+            heading = None
+        if isinstance(nav_status, int) and 0 <= nav_status <= 15:
+            status_q = nav_status
+        else:
+            nav_status, status_q = None, _MISSING
+        fix = cls(float(t), lat_q / _DEG_SCALE, lon_q / _DEG_SCALE, sog, cog, heading, nav_status)
+        return fix, (lat_q, lon_q, sog_q, cog_q, heading_q, status_q)
+
+
+# A fix as FixTrack stores it: lat, lon (1e-7 degree), sog, cog, heading (tenths), nav status.
+Stored = tuple[int, int, int, int, int, int]
 
 
 def _pack_small(
     sog: float | None, cog: float | None, heading: float | None, nav_status: int | None
 ) -> tuple[int, int, int, int]:
-    status = nav_status if isinstance(nav_status, int) and 0 <= nav_status <= 15 else _MISSING
+    # One expression per value rather than a helper call each (this runs for every appended fix).
     return (
-        _tenths(sog, _SOG_MAX),
-        _tenths(cog, 360.0),
-        _tenths(heading, 360.0),
-        status,
+        round(sog * _TENTHS) if sog is not None and 0.0 <= sog < _SOG_MAX else _MISSING,
+        round(cog * _TENTHS) if cog is not None and 0.0 <= cog < 360.0 else _MISSING,
+        round(heading * _TENTHS) if heading is not None and 0.0 <= heading < 360.0 else _MISSING,
+        nav_status if isinstance(nav_status, int) and 0 <= nav_status <= 15 else _MISSING,
     )
 
 
@@ -142,20 +178,40 @@ class FixTrack(Sequence[Fix]):
         """The fix times (read-only view by convention), cheap for detectors that scan time."""
         return self._t
 
-    def append(self, fix: Fix) -> None:
-        """Add the newest accepted fix (callers guarantee time order)."""
-        n = len(self._t)
-        latlon = (round(fix.lat * _DEG_SCALE), round(fix.lon * _DEG_SCALE))
-        small = _pack_small(fix.sog, fix.cog, fix.heading, fix.nav_status)
-        if n >= 2 and self.min_spacing_s > 0 and fix.t - self._t[n - 2] < self.min_spacing_s:
-            self._t[n - 1] = fix.t
-            self._latlon[2 * n - 2 : 2 * n] = array("i", latlon)
-            self._small[4 * n - 4 : 4 * n] = array("h", small)
+    def append(self, fix: Fix, stored: Stored | None = None) -> None:
+        """Add the newest accepted fix (callers guarantee time order).
+
+        ``stored``: the fix's integers from ``Fix.make_stored``, saving their recomputation.
+        """
+        t = fix.t
+        times = self._t
+        n = len(times)
+        if stored is None:
+            stored = (
+                round(fix.lat * _DEG_SCALE),
+                round(fix.lon * _DEG_SCALE),
+                *_pack_small(fix.sog, fix.cog, fix.heading, fix.nav_status),
+            )
+        lat, lon, sog, cog, heading, status = stored
+        spacing = self.min_spacing_s
+        if n >= 2 and spacing > 0 and t - times[n - 2] < spacing:
+            # Overwrite the provisional point in place (item stores, no temporary arrays).
+            times[n - 1] = t
+            latlon, small = self._latlon, self._small
+            latlon[2 * n - 2] = lat
+            latlon[2 * n - 1] = lon
+            small[4 * n - 4] = sog
+            small[4 * n - 3] = cog
+            small[4 * n - 2] = heading
+            small[4 * n - 1] = status
         else:
-            self._t.append(fix.t)
-            self._latlon.extend(latlon)
-            self._small.extend(small)
-        self._trim(fix.t)
+            times.append(t)
+            self._latlon.extend((lat, lon))
+            self._small.extend((sog, cog, heading, status))
+            n += 1
+        # Nothing to drop (the usual case) when under the cap and the oldest point is young enough.
+        if n > self.maxlen or (n > 1 and times[0] < t - self.max_age_s):
+            self._trim(t)
 
     def clear(self) -> None:
         del self._t[:], self._latlon[:], self._small[:]

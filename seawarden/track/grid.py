@@ -28,7 +28,14 @@ class PositionGrid:
         return int(((lon + 180.0) % 360.0) / self.cell_deg) % self._cols
 
     def cell_of(self, lat: float, lon: float) -> int:
-        return self._row(lat) * self._cols + self._col(lon)
+        # Runs on every accepted fix: _row and _col inlined, the min/max clamp as comparisons.
+        cell_deg, cols = self.cell_deg, self._cols
+        row = int((lat + 90.0) / cell_deg)
+        if row < 0:
+            row = 0
+        if row > self._rows - 1:
+            row = self._rows - 1
+        return row * cols + int(((lon + 180.0) % 360.0) / cell_deg) % cols
 
     def move(self, mmsi: int, old_cell: int | None, lat: float, lon: float) -> int:
         """Record ``mmsi`` at (lat, lon); returns its new cell id (keep it for the next move)."""

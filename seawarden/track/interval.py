@@ -41,8 +41,11 @@ class ReportingInterval:
         if self.samples == 0:
             self._log_mean = sample
         else:
-            if self.samples >= _SETTLED:
-                sample = min(max(sample, self._log_mean - _CLIP), self._log_mean + _CLIP)
+            if self.samples >= _SETTLED:  # clip to the band: min(max(...)) as two comparisons
+                if sample < self._log_mean - _CLIP:
+                    sample = self._log_mean - _CLIP
+                elif sample > self._log_mean + _CLIP:
+                    sample = self._log_mean + _CLIP
             self._log_mean += _ALPHA * (sample - self._log_mean)
         self.samples += 1
 

@@ -34,10 +34,14 @@ class PositionCheck:
 
 def is_jump(prev: Fix, fix: Fix, speed_limit_kn: float, config: TrackConfig) -> bool:
     """Implied speed from ``prev`` to ``fix`` above the limit, beyond the jitter distance floor."""
+    if prev.lat == fix.lat and prev.lon == fix.lon:
+        return False  # a repeated position (moored vessels): distance 0 is never a jump
     distance = haversine_m(prev.lat, prev.lon, fix.lat, fix.lon)
     if distance <= config.jump_distance_floor_m:
         return False
-    dt = max(fix.t - prev.t, config.jump_time_floor_s)
+    dt = fix.t - prev.t
+    if config.jump_time_floor_s > dt:  # max(dt, floor), without the call
+        dt = config.jump_time_floor_s
     return knots(distance, dt) > speed_limit_kn
 
 

@@ -87,6 +87,8 @@ class VesselState:
     last_static_t: float | None = field(default=None, repr=False)
     pending: PendingRun | None = field(default=None, repr=False)
     grid_cell: int | None = field(default=None, repr=False)
+    # (lat, lon, result, land test) of the tracker's last land test: repeated positions skip it.
+    land_at: tuple[float, float, bool, Any] | None = field(default=None, repr=False, compare=False)
     recent_keys: array = field(default_factory=lambda: array("q"), repr=False)  # (key, t_ms) pairs
 
     @property

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from seawarden.geodesy import haversine_m
 from seawarden.track.config import TrackConfig
-from seawarden.track.fixes import Fix, FixTrack
+from seawarden.track.fixes import Fix, FixTrack, Stored
 from seawarden.track.grid import PositionGrid
 from seawarden.track.identity import MmsiKind, flag_of, is_valid_imo, is_valid_mmsi, mmsi_kind
-from seawarden.track.quality import Verdict, check_position
+from seawarden.track.quality import Verdict, check_position, is_jump
 from seawarden.track.state import Identity, IdentityChange, QualityFlag, TrackUpdate, VesselState
 from seawarden.track.static import carries_static, fill_missing, merge_static, same_text, static_from_message
 from seawarden.types import Message
@@ -31,6 +31,8 @@ FOREIGN_POSITION_TYPES = frozenset({6, 8, 17, 22, 23, 25, 26})
 _SHARED_STATIC_FIELDS = ("name", "imo")
 _RECENT_KEYS = 6  # remembered message keys per vessel for duplicate detection
 _LOUD_REJECTS = 5  # bad-input reasons logged at WARNING this many times, then at DEBUG
+_STALE = QualityFlag.STALE  # per-message flag look-ups, bound once
+_ON_LAND = QualityFlag.ON_LAND
 
 
 @dataclass
@@ -51,13 +53,17 @@ class TrackStats:
 
 def _message_key(msg: Message) -> int:
     """Identity of one broadcast, the same whichever receiver heard it."""
-    if msg.raw:
-        payload = ",".join(_payload_of(line) for line in msg.raw.splitlines())
+    raw = msg.raw
+    if raw:
+        payload = ",".join(_payload_of(line) for line in raw.splitlines())
         if payload.strip(","):
             return hash((msg.msg_type, payload))
-    if msg.lat is not None and msg.lon is not None:
-        second = msg.second if msg.second is not None and 0 <= msg.second < 60 else -1
-        return hash((msg.msg_type, round(msg.lat, 6), round(msg.lon, 6), second))
+    lat, lon = msg.lat, msg.lon
+    if lat is not None and lon is not None:
+        second = msg.second
+        if second is None or not 0 <= second < 60:
+            second = -1
+        return hash((msg.msg_type, round(lat, 6), round(lon, 6), second))
     content = (msg.msg_type, msg.part_num, msg.name, msg.imo, msg.callsign, msg.ship_type, msg.draught)
     return hash((*content, msg.destination, msg.eta, msg.length_m, repr(msg.extra)))
 
@@ -65,7 +71,7 @@ def _message_key(msg: Message) -> int:
 def _payload_of(line: str) -> str:
     """The armoured payload field of one !xxVDM/VDO sentence ('' for other lines)."""
     sentence = line.rsplit("\\", 1)[-1]  # after any NMEA 4.0 tag block
-    fields = sentence.split(",")
+    fields = sentence.split(",", 7)  # 8 pieces at most: enough for the length test and field 5
     if len(fields) < 7 or fields[0][-3:] not in ("VDM", "VDO"):
         return ""
     return fields[5]
@@ -88,25 +94,33 @@ class Tracker:
         """Apply one decoded message; never raises on bad field values (they are counted)."""
         self.stats.messages += 1
         t = msg.timestamp
-        if not isinstance(t, int | float) or not math.isfinite(t):
+        if not isinstance(t, (int, float)) or not math.isfinite(t):
             self._reject("bad_timestamp", msg)
             state, _ = self._state_for(msg.mmsi, 0.0)
             return TrackUpdate(state=state, message=msg)
-        state, created = self._state_for(msg.mmsi, t)
-        update = TrackUpdate(state=state, message=msg, previous=state.last)
-        if created and QualityFlag.INVALID_MMSI in state.quality:
-            self._raise(update, QualityFlag.INVALID_MMSI)
+        mmsi = msg.mmsi
+        state = self._vessels.get(mmsi)
+        if state is not None:  # a known vessel (nearly every message): _state_for's fast path, inlined
+            self._vessels.move_to_end(mmsi)
+            update = TrackUpdate(state, msg, None, state.last)
+        else:
+            state, _ = self._state_for(mmsi, t)
+            update = TrackUpdate(state, msg, None, state.last)
+            if QualityFlag.INVALID_MMSI in state.quality:
+                self._raise(update, QualityFlag.INVALID_MMSI)
         if self._is_duplicate(state, msg):
             update.duplicate = True
             self.stats.duplicates += 1
             return update
         state.message_count += 1
-        state.last_seen = max(state.last_seen, t)
-        if msg.msg_type in CLASS_B_TYPES:
+        if t > state.last_seen:  # max(last_seen, t) without the call
+            state.last_seen = t
+        msg_type = msg.msg_type
+        if msg_type in CLASS_B_TYPES:
             state.seen_class_b = True
         if carries_static(msg):
             self._apply_static(state, msg, update)
-        if msg.has_position and msg.msg_type not in FOREIGN_POSITION_TYPES:
+        if msg.lat is not None and msg.lon is not None and msg_type not in FOREIGN_POSITION_TYPES:
             self._apply_position(state, msg, update)
         return update
 
@@ -217,11 +231,12 @@ class Tracker:
         """Same broadcast heard again within the duplicate window (remembers it otherwise)."""
         key = _message_key(msg)
         t_ms = int(msg.timestamp * 1000)
-        window_ms = self.config.duplicate_window_s * 1000
         keys = state.recent_keys
-        for i in range(0, len(keys), 2):
-            if keys[i] == key and abs(t_ms - keys[i + 1]) <= window_ms:
-                return True
+        if key in keys:  # one C-level scan; the pairwise check below only runs when the key is there
+            window_ms = self.config.duplicate_window_s * 1000
+            for i in range(0, len(keys), 2):
+                if keys[i] == key and abs(t_ms - keys[i + 1]) <= window_ms:
+                    return True
         keys.extend((key, t_ms))
         if len(keys) > 2 * _RECENT_KEYS:
             del keys[:2]
@@ -273,18 +288,23 @@ class Tracker:
         if not _usable_position(lat, lon):
             self._reject("bad_position", msg)
             return
-        fix = Fix.make(msg.timestamp, lat, lon, msg.sog, msg.cog, msg.heading, msg.nav_status)
+        fix, stored = Fix.make_stored(msg.timestamp, lat, lon, msg.sog, msg.cog, msg.heading, msg.nav_status)
         state.position_count += 1
         last = state.last
         if last is not None and fix.t < last.t:
             update.out_of_order = True
             self.stats.out_of_order += 1
             return
-        state.reporting.observe(fix.t, self.config.interval_max_s)
-        state.quality.discard(QualityFlag.STALE)
+        config = self.config
+        state.reporting.observe(fix.t, config.interval_max_s)
+        state.quality.discard(_STALE)
         aircraft = msg.msg_type in AIRCRAFT_TYPES or state.kind is MmsiKind.SAR_AIRCRAFT
-        limit = self.config.aircraft_jump_speed_kn if aircraft else self.config.jump_speed_kn
-        check = check_position(state, fix, limit, self.config)
+        limit = config.aircraft_jump_speed_kn if aircraft else config.jump_speed_kn
+        if state.pending is None and (last is None or not is_jump(last, fix, limit, config)):
+            # check_position's verdict here is a plain ACCEPT (no run to update): skip building it.
+            self._accept(state, fix, stored, update)
+            return
+        check = check_position(state, fix, limit, config)
         if check.shared and QualityFlag.SHARED_MMSI not in state.quality:
             self._raise(update, QualityFlag.SHARED_MMSI)
         if check.jump:
@@ -300,21 +320,30 @@ class Tracker:
             update.reanchored = True
             self.stats.reanchored += 1
             log.info("MMSI %s: track re-anchored to a persistent run of %d fixes", state.mmsi, len(check.run))
-        self._accept(state, fix, update)
+        self._accept(state, fix, stored, update)
 
-    def _accept(self, state: VesselState, fix: Fix, update: TrackUpdate) -> None:
-        state.track.append(fix)
+    def _accept(self, state: VesselState, fix: Fix, stored: Stored, update: TrackUpdate) -> None:
+        state.track.append(fix, stored)
         state.last = fix
         update.fix = fix
         self.stats.positions_accepted += 1
-        state.grid_cell = self._grid.move(state.mmsi, state.grid_cell, fix.lat, fix.lon)
-        if self.is_land is None:
+        lat, lon = fix.lat, fix.lon
+        state.grid_cell = self._grid.move(state.mmsi, state.grid_cell, lat, lon)
+        is_land = self.is_land
+        if is_land is None:
             return
-        if self.is_land(fix.lat, fix.lon):
-            if QualityFlag.ON_LAND not in state.quality:
-                self._raise(update, QualityFlag.ON_LAND)
+        # A moored vessel repeats its exact position; the land test is a pure function of it.
+        cached = state.land_at
+        if cached is not None and cached[0] == lat and cached[1] == lon and cached[3] is is_land:
+            on_land = cached[2]
         else:
-            state.quality.discard(QualityFlag.ON_LAND)
+            on_land = bool(is_land(lat, lon))
+            state.land_at = (lat, lon, on_land, is_land)
+        if on_land:
+            if _ON_LAND not in state.quality:
+                self._raise(update, _ON_LAND)
+        else:
+            state.quality.discard(_ON_LAND)
 
 
 def _usable_position(lat: float | None, lon: float | None) -> bool:
