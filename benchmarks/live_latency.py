@@ -210,7 +210,7 @@ async def _serve_and_measure(
         organisations=[{"id": "bench", "name": "Benchmark watch", "communities": ["NATO"]}],
         releasability=ReleasabilityPolicy(rules=[], default=["NATO"]),
     )
-    runtime = Runtime(Settings(data_dir=workdir), serve)
+    runtime = Runtime(Settings(data_dir=workdir), serve, tune_gc=True)  # as `seawarden serve` runs it
     task = asyncio.create_task(runtime.run(install_signals=False))
     await runtime.started.wait()
     assert runtime.pipeline is not None

@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
             settings, serve_settings = load(config)
         except ConfigError as exc:
             fail(str(exc))
-        raise typer.Exit(_run(Runtime(settings, serve_settings)))
+        raise typer.Exit(_run(Runtime(settings, serve_settings, tune_gc=True)))
 
     @app.command()
     def demo(
@@ -118,7 +118,9 @@ def register(app: typer.Typer) -> None:
                 f"SIMULATED Eagle S anchor drag at {speed:g}x real time.",
                 file=sys.stderr,
             )
-            runtime = Runtime(settings, serve_settings, exit_after_files=exit_after_replay, on_alert=show)
+            runtime = Runtime(
+                settings, serve_settings, exit_after_files=exit_after_replay, on_alert=show, tune_gc=True
+            )
             code = _run(runtime)
             snapshot = runtime.metrics_snapshot()
             print(
