@@ -284,15 +284,18 @@ PLEASURE = frozenset({36, 37})  # sailing, pleasure craft
 SERVICE_WORK = TUG_TOWING | UNDERWATER_OPS | MILITARY | PILOT_SAR_TENDER_LAW
 
 
+SHIP_MMSI_MIN, SHIP_MMSI_MAX = 200_000_000, 799_999_999  # nine digits starting with MID digit 2-7
+
+
 def is_vessel_mmsi(mmsi: int) -> bool:
     """Ship station MMSIs are nine digits starting 2-7 (MID); 0/1/8/9 are SAR, AtoN, base, craft."""
-    return 200_000_000 <= mmsi <= 799_999_999
+    return SHIP_MMSI_MIN <= mmsi <= SHIP_MMSI_MAX
 
 
 def is_tracked_vessel(mmsi: int, msg_type: int | None) -> bool:
     """A ship (not a base station, AtoN or SAR aircraft) whose motion detectors should assess."""
-    # is_vessel_mmsi inlined: detectors ask this several times per message.
-    return 200_000_000 <= mmsi <= 799_999_999 and msg_type not in NON_VESSEL_MSG_TYPES
+    # is_vessel_mmsi's range test inline: detectors ask this several times per message.
+    return SHIP_MMSI_MIN <= mmsi <= SHIP_MMSI_MAX and msg_type not in NON_VESSEL_MSG_TYPES
 
 
 def is_heavy_anchor_type(ship_type: int | None) -> bool:
