@@ -317,4 +317,7 @@ def main(argv: list[str] | None = None) -> list[str]:
 
 
 if __name__ == "__main__":
+    from seawarden.memory import retain_freed_memory
+
+    retain_freed_memory()  # as `seawarden replay` and `serve` run (seawarden.memory)
     main()

@@ -179,4 +179,7 @@ def main(argv: list[str] | None = None) -> list[str]:
 
 
 if __name__ == "__main__":
+    from seawarden.memory import retain_freed_memory
+
+    retain_freed_memory()  # as SeaWarden's commands run; the pyais baseline runs under it too
     main()

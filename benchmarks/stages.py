@@ -94,4 +94,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    from seawarden.memory import retain_freed_memory
+
+    retain_freed_memory()  # as `seawarden replay` and `serve` run (seawarden.memory)
     main()

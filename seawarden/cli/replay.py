@@ -89,6 +89,7 @@ def replay_command(
             raise ValueError(f"--decoder must be one of {', '.join(DECODERS)}, not {decoder!r}")
     except (ConfigError, ValueError) as exc:
         fail(str(exc))
+    settings.process.apply()
     for name in files:
         if name != "-" and not Path(name).is_file():
             fail(f"input file not found: {name}")

@@ -72,6 +72,7 @@ def register(app: typer.Typer) -> None:
             settings, serve_settings = load(config)
         except ConfigError as exc:
             fail(str(exc))
+        settings.process.apply()
         raise typer.Exit(_run(Runtime(settings, serve_settings, tune_gc=True)))
 
     @app.command()
@@ -105,6 +106,7 @@ def register(app: typer.Typer) -> None:
             _, scenario = demo_files()
         except (ConfigError, DemoDataMissing) as exc:
             fail(str(exc))
+        settings.process.apply()
         simulated = simulated_mmsis(scenario)
 
         def show(record: dict) -> None:
