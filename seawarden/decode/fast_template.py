@@ -166,8 +166,9 @@ def _match(lines: np.ndarray, t: Template, rows: np.ndarray) -> tuple[FramedLine
         expect(t.bang - 1, "\\")
         tag_sum = _hex(lines, t.tag_star + 1)
         ok &= tag_sum >= 0
-        body = _words(lines, 1, t.tag_star)
-        ok &= ~_forbidden(body, t.tag_star - 1)  # also: no comma, as the template has none there
+        body = _words(lines, 1, t.tag_star)  # for the checksum; the bytes are checked field by field:
+        # keys, ':' and ',' by the template, c: digits, other values by _bad_value (no comma there, as
+        # in the template, and nothing the general framer forbids in a tag block)
         for key, a, b in t.tag_fields:
             ok &= lines[:, a - 2] == _c(key)
             expect(a - 1, ":")
@@ -181,7 +182,7 @@ def _match(lines: np.ndarray, t: Template, rows: np.ndarray) -> tuple[FramedLine
                 ok &= digits_ok & (seconds >= EARLIEST_TIME) & (seconds <= LATEST_TIME)
                 tag_time = seconds
             elif b - a > 0:
-                ok &= ~_has_comma(lines, a, b)
+                ok &= ~_bad_value(lines, a, b)
                 if key == "s":
                     if b - a > SOURCE_WIDTH:
                         return FramedLines.empty(), np.zeros(n, dtype=bool)
@@ -238,11 +239,12 @@ def _match(lines: np.ndarray, t: Template, rows: np.ndarray) -> tuple[FramedLine
     return framed, ok
 
 
-def _has_comma(lines: np.ndarray, a: int, b: int) -> np.ndarray:
+def _bad_value(lines: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Rows whose tag value in columns [a, b) holds a comma or a byte ``_forbidden`` rejects."""
     words = _words(lines, a, b)
     flags = (words ^ _bytes_of(0x2C)) & _bytes_of(0x7F)  # a zero 7-bit lane: a comma (or its high twin)
     flags = ~(flags + _bytes_of(0x7F)) & _bytes_of(0x80)
     valid = np.zeros(words.shape[1] * 8, dtype=np.uint8)
     valid[: b - a] = 0xFF
     flags &= valid.view(np.uint64)
-    return _any_word(flags)
+    return _any_word(flags) | _forbidden(words, b - a)

@@ -35,10 +35,10 @@ def _reference(data: bytes, **kwargs) -> tuple[list[Message], Decoder, list[Reje
     return messages, decoder, rejects
 
 
-def _fast(data: bytes, **kwargs):
+def _fast(data: bytes, chunk_bytes: int = 4096, **kwargs):
     rejects: list[Reject] = []
     fast = FastDecoder(
-        Decoder("feed", clock=lambda: CLOCK, on_reject=rejects.append, **kwargs), chunk_bytes=4096
+        Decoder("feed", clock=lambda: CLOCK, on_reject=rejects.append, **kwargs), chunk_bytes=chunk_bytes
     )
     result, stats = fast.decode_buffer(data)
     return result, stats, rejects
@@ -50,10 +50,14 @@ def _same_types(got: Message, want: Message) -> None:
         assert type(a) is type(b), (name, a, b)
 
 
-def assert_agree(data: bytes, min_fast: int = 0, **kwargs) -> int:
-    """Fast and reference decode of ``data`` are identical; returns how many rows took the fast path."""
+def assert_agree(data: bytes, min_fast: int = 0, chunk_bytes: int = 4096, **kwargs) -> int:
+    """Fast and reference decode of ``data`` are identical; returns how many rows took the fast path.
+
+    The small default ``chunk_bytes`` makes many pieces (piece edges); pieces of fewer than 64 lines
+    of one layout skip the template framing, so tests of that pass a larger size.
+    """
     want, decoder, want_rejects = _reference(data, **kwargs)
-    result, stats, rejects = _fast(data, **kwargs)
+    result, stats, rejects = _fast(data, chunk_bytes, **kwargs)
     got = list(result.messages())
     assert len(got) == len(want)
     for g, w in zip(got, want, strict=True):
@@ -76,12 +80,15 @@ def _corpus_files(folder: Path) -> list[Path]:
 def test_agrees_on_bundled_corpora(path: Path) -> None:
     assert_agree(path.read_bytes())
     assert_agree(path.read_bytes(), keep_raw=True)
+    assert_agree(path.read_bytes(), chunk_bytes=1 << 20)  # whole pieces: the template framing too
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("corpus", ["ais-corpora", "ais-real"])
 def test_agrees_on_shared_corpora(corpus: str) -> None:
-    fast_rows = sum(assert_agree(p.read_bytes()) for p in _corpus_files(shared_path("data", corpus)))
+    files = _corpus_files(shared_path("data", corpus))
+    fast_rows = sum(assert_agree(p.read_bytes()) for p in files)
+    assert sum(assert_agree(p.read_bytes(), chunk_bytes=1 << 20) for p in files) == fast_rows
     assert fast_rows > 1000  # the fast path is really exercised on real data
 
 
@@ -462,3 +469,45 @@ def test_dearmouring_every_byte() -> None:
             assert six[byte, 0] == (byte - 48 if byte < 88 else byte - 56)
     six, armoured = dearmour(chars[:, :3].copy())  # odd width: byte lanes
     assert armoured.tolist() == [48 <= b < 88 or 96 <= b < 120 for b in range(256)]
+
+
+@pytest.mark.parametrize("table", ["slots", "overflow", "collided"])
+def test_many_receivers_keep_their_names(monkeypatch: pytest.MonkeyPatch, table: str) -> None:
+    """Tag-block sources are looked up in a slot table, its sorted overflow, or (hashes collide) exactly."""
+    import seawarden.decode.fast as fast
+
+    if table == "overflow":  # 256 slots for 303 receivers
+        monkeypatch.setattr(fast._SourceTable, "MAX_BITS", 8)
+    if table == "collided":  # every receiver has one hash
+        monkeypatch.setattr(fast, "_hash", lambda keys: keys[:, 0] & np.uint64(0))
+    receivers = [f"{2570000 + 137 * k}" for k in range(300)] + ["x", "ABCDEFGHIJKLMNOP", "rx-7"]
+    lines = [
+        _line(POS if k % 3 else POS_B, f"s:{receivers[(k * 7) % len(receivers)]},c:{1600000000 + k}")
+        for k in range(3000)
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    assert assert_agree(data) >= 2900
+    result, _stats, _rejects = _fast(data)
+    assert {m.source for m in result.messages()} == set(receivers)
+    decoder = FastDecoder(Decoder("feed"), chunk_bytes=4096)
+    decoder.decode_buffer(data)
+    source_table = decoder._source_table
+    assert source_table.collided == (table == "collided")
+    if table == "slots":
+        assert len(source_table.over_hash) < len(receivers) // 10  # the slots serve most keys
+    if table == "overflow":
+        assert len(source_table.over_hash) >= len(receivers) - 256
+
+
+@pytest.mark.parametrize("bad", ["\x01", " ", "\x7f", "\\", ",", "\xe9", "*", "!"])
+def test_template_lines_with_a_bad_byte_in_a_tag_value_agree(bad: str) -> None:
+    """Lines of the common layout are checked column by column; a bad byte in ``s:`` must not slip through.
+
+    The bad lines keep a valid tag checksum: a mismatch alone sends a line to the reference decoder.
+    """
+    lines = [_line(POS, f"s:rx{k % 10}00,c:{1600000000 + k}") for k in range(200)]
+    lines[50] = _line(POS, f"s:r{bad}000,c:1600000050")
+    lines[120] = _line(POS, f"s:r{bad}000,c:1600000120")
+    data = ("\n".join(lines) + "\n").encode("latin-1")
+    assert len({len(line) for line in data.splitlines()}) == 1  # one layout: the template path
+    assert assert_agree(data, chunk_bytes=1 << 20) >= 190
