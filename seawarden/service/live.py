@@ -131,11 +131,17 @@ class TrackerLiveView:
                 self._dirty.add(mmsi)
         self._stale.clear()
 
-    def take_unsaved(self) -> list[int]:
-        """MMSIs messaged since the last call; call with ``lock`` held and snapshot them under it."""
-        mmsis = list(self._unsaved)
-        self._unsaved.clear()
-        return mmsis
+    def take_unsaved(self, limit: int | None = None) -> list[int]:
+        """Up to ``limit`` MMSIs messaged since they were last taken; hold ``lock``, snapshot under it."""
+        if limit is None or limit >= len(self._unsaved):
+            mmsis = list(self._unsaved)
+            self._unsaved.clear()
+            return mmsis
+        pop = self._unsaved.pop
+        return [pop() for _ in range(limit)]
+
+    def unsaved_count(self) -> int:
+        return len(self._unsaved)
 
     # -- read from any thread ---------------------------------------------------------------------
 
