@@ -124,6 +124,11 @@ class Hub:
         message = {"type": "alert", "alert": record}
         self._fan_out(message, lambda sub: visible(record, sub.audience, sub.wanted))
 
+    def wants_vessels(self) -> bool:
+        """Whether any subscriber asked for vessel positions (else the service need not build them)."""
+        with self._lock:
+            return any(sub.want_vessels for sub in self._subscribers)
+
     def publish_vessels(self, updates: list[dict[str, Any]]) -> None:
         """Fan a batch of vessel positions out to the subscribers that asked for vessels."""
         if not updates:

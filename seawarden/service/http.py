@@ -26,6 +26,9 @@ class CountingHub:
         with self._lock:
             self.stats["published"] += 1
 
+    def wants_vessels(self) -> bool:
+        return True  # counts every update, as a hub with a map open would send them
+
     def publish_vessels(self, updates: list[dict[str, Any]]) -> None:
         with self._lock:
             self.vessel_updates += len(updates)

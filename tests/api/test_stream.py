@@ -95,3 +95,19 @@ def test_websocket_refusals_say_why(world, query, code, error):
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == code
+
+
+def test_hub_says_whether_anyone_wants_vessels():
+    async def scenario():
+        hub = Hub()
+        answers = [hub.wants_vessels()]
+        alerts_only = hub.subscribe(JEF, None)
+        answers.append(hub.wants_vessels())
+        with_map = hub.subscribe(JEF, None, want_vessels=True)
+        answers.append(hub.wants_vessels())
+        hub.unsubscribe(with_map)
+        answers.append(hub.wants_vessels())
+        hub.unsubscribe(alerts_only)
+        return answers
+
+    assert asyncio.run(scenario()) == [False, False, True, False]
