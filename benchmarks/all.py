@@ -60,6 +60,6 @@ def main(argv: list[str] | None = None) -> list[str]:
         out += live_latency.run(args.live_rate, args.live_seconds, args.seed)
     part("summary")
     for line in out:
-        if any(word in line for word in TARGET_WORDS):
+        if any(word in line for word in TARGET_WORDS) and not line.startswith("measurement"):
             print(line.strip(), flush=True)
     return out

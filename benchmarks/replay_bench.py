@@ -140,7 +140,12 @@ def run(messages: int, seed: int, replay_messages: int, cache: Path | None = Non
             f"{fig.label:<46} {fig.messages:>10,} {fig.seconds:>9.3f} {fig.rate:>10,.0f} "
             f"{fig.rate / pyais.rate:>8.2f}  {fig.note}"
         )
-    say("target: full replay at least 3.00 x pyais decode-only")
+    replays = [f for f in figures[:-1] if f is not pyais]  # the pipeline-alone line is a part of one
+    best = max(replays, key=lambda f: f.rate)
+    say(
+        f"full replay: {best.rate:,.0f} msg/s = {best.rate / pyais.rate:.2f} x pyais decode-only "
+        f"({best.label.strip()}); target at least 3.00 x"
+    )
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     gc.collect()
