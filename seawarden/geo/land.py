@@ -62,9 +62,7 @@ class LandMask:
     def cell_state(self, key: tuple[int, int]) -> bool | None:
         """Cell ``key`` of the coarse grid: all land beyond the margin (True), all water (False) or
         near the coast (None: the answer depends on the point)."""
-        state = self._cells.get(key)
-        if state is None:
-            state = self._classify(self.grid, self._cells, key)
+        state = self._state(self.grid, self._cells, key)
         return None if state == _COAST else state == _LAND
 
     def is_land(self, lat: float, lon: float) -> bool:
@@ -74,17 +72,16 @@ class LandMask:
         west, south, east, north = self.bounds
         if not (west <= lon <= east and south <= lat <= north):
             return False
-        state = self._state(self.grid, self._cells, lat, lon)
+        state = self._state(self.grid, self._cells, self.grid.key(lat, lon))
         if state == _COAST:  # the coarse cell touches the coast: ask its fine cell
-            state = self._state(self.fine, self._fine_cells, lat, lon)
+            state = self._state(self.fine, self._fine_cells, self.fine.key(lat, lon))
         if state != _COAST:
             return state == _LAND
         if not shapely.contains_xy(self.land, lon, lat):
             return False
         return not self.coast.nearest_per_owner(lat, lon, self.margin_m)
 
-    def _state(self, grid: CellIndex, cells: dict[tuple[int, int], int], lat: float, lon: float) -> int:
-        """State of the cell of ``grid`` holding the point (a dict look-up once classified)."""
-        key = grid.key(lat, lon)
+    def _state(self, grid: CellIndex, cells: dict[tuple[int, int], int], key: tuple[int, int]) -> int:
+        """State of cell ``key`` of ``grid`` (a dict look-up once classified)."""
         state = cells.get(key)
         return self._classify(grid, cells, key) if state is None else state
