@@ -284,8 +284,9 @@ def _bytes_of(value: int) -> np.uint64:
     return np.uint64(value * 0x0101010101010101)
 
 
-def _forbidden(words: np.ndarray, width: int) -> np.ndarray:
-    """Rows with a byte outside ``!``..``~`` or a backslash among their first ``width`` bytes.
+def _forbidden(words: np.ndarray, width: int, also: bytes = b"") -> np.ndarray:
+    """Rows with a byte outside ``!``..``~``, a backslash or a byte of ``also`` (ASCII) among their
+    first ``width`` bytes.
 
     Exact per-byte tests on 7-bit lanes (no carry crosses a byte), eight bytes per operation.
     """
@@ -294,7 +295,8 @@ def _forbidden(words: np.ndarray, width: int) -> np.ndarray:
     flags = words & high  # non-ASCII
     flags |= ~(low + _bytes_of(0x80 - 0x21)) & high  # below '!' (controls, space)
     flags |= (low + _bytes_of(0x01)) & high  # DEL
-    flags |= ~((low ^ _bytes_of(0x5C)) + _bytes_of(0x7F)) & high  # backslash
+    for value in (0x5C, *also):  # backslash, then the caller's: a lane whose 7 bits equal the value
+        flags |= ~((low ^ _bytes_of(value)) + _bytes_of(0x7F)) & high
     valid = np.zeros(words.shape[1] * 8, dtype=np.uint8)
     valid[:width] = 0xFF
     flags &= valid.view(np.uint64)

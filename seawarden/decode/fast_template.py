@@ -27,8 +27,6 @@ from seawarden.decode.fast_frame import (
     SOURCE_WIDTH,
     TAG_WINDOW,
     FramedLines,
-    _any_word,
-    _bytes_of,
     _c,
     _forbidden,
     _xor_words,
@@ -241,10 +239,4 @@ def _match(lines: np.ndarray, t: Template, rows: np.ndarray) -> tuple[FramedLine
 
 def _bad_value(lines: np.ndarray, a: int, b: int) -> np.ndarray:
     """Rows whose tag value in columns [a, b) holds a comma or a byte ``_forbidden`` rejects."""
-    words = _words(lines, a, b)
-    flags = (words ^ _bytes_of(0x2C)) & _bytes_of(0x7F)  # a zero 7-bit lane: a comma (or its high twin)
-    flags = ~(flags + _bytes_of(0x7F)) & _bytes_of(0x80)
-    valid = np.zeros(words.shape[1] * 8, dtype=np.uint8)
-    valid[: b - a] = 0xFF
-    flags &= valid.view(np.uint64)
-    return _any_word(flags) | _forbidden(words, b - a)
+    return _forbidden(_words(lines, a, b), b - a, also=b",")
